@@ -1,0 +1,170 @@
+# Meridian - one plain Makefile for everything.
+#
+#   make              build every library and binary (-Wall -Wextra -Werror)
+#   make check        build and run every test layer that can run here
+#   make asan         build everything with ASan+UBSan (same as SANITIZE=1)
+#   make fuzz         run every libFuzzer target for FUZZ_SECONDS (default 600)
+#   make demo         the network-namespace lab demo
+#   make install      PREFIX=/usr/local DESTDIR= SYSCONFDIR=/etc
+#   make clean
+#
+# Layers run by `make check`, each closing with its own summary line:
+#   unit       Criterion tests of common/ and ipc/ (normal build)
+#   unit-asan  the same binary built with ASan+UBSan
+#   fuzz-check each fuzz target for FUZZ_CHECK_SECONDS (default 20)
+#   integration  tests/integration/NN-*.sh in network namespaces (root)
+
+CC        ?= gcc
+PREFIX    ?= /usr/local
+SYSCONFDIR ?= /etc
+DESTDIR   ?=
+SANITIZE  ?= 0
+FUZZ_SECONDS ?= 600
+FUZZ_CHECK_SECONDS ?= 20
+
+ifeq ($(SANITIZE),1)
+BUILD     ?= build-asan
+CC        := clang
+SANFLAGS  := -fsanitize=address,undefined -fno-sanitize-recover=all \
+             -fno-omit-frame-pointer
+OPT       := -O1
+else
+BUILD     ?= build
+SANFLAGS  :=
+OPT       := -O2
+endif
+
+PKGS      := libconfig libnl-3.0 libnl-route-3.0 libnl-genl-3.0 libzmq
+PKG_CFLAGS = $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
+PKG_LIBS   = $(shell pkg-config --libs $(PKGS) 2>/dev/null)
+
+CFLAGS    ?= $(OPT) -g
+CFLAGS    += -std=gnu11 -Wall -Wextra -Werror -Wno-missing-field-initializers \
+             -D_GNU_SOURCE -Icommon -Iipc $(PKG_CFLAGS) $(SANFLAGS) -MMD -MP
+LDFLAGS   += $(SANFLAGS)
+LDLIBS    := $(PKG_LIBS) -lm
+
+COMMON_SRC := $(wildcard common/*.c)
+IPC_SRC    := $(wildcard ipc/*.c)
+LIB        := $(BUILD)/libmeridian.a
+LIB_OBJ    := $(patsubst %.c,$(BUILD)/%.o,$(COMMON_SRC) $(IPC_SRC))
+
+# One binary per process folder that has sources: name:folder.
+PROGRAMS   := meridian:supervisor portd:portd bmcad:bmcad clockd:clockd \
+              ptp-top:tools
+prog_name   = $(word 1,$(subst :, ,$(1)))
+prog_dir    = $(word 2,$(subst :, ,$(1)))
+BINS       :=
+define PROGRAM_RULES
+$(1)_SRC := $(wildcard $(call prog_dir,$(1))/*.c)
+ifneq ($$($(1)_SRC),)
+BINS += $(BUILD)/bin/$(call prog_name,$(1))
+$(BUILD)/bin/$(call prog_name,$(1)): $$(patsubst %.c,$(BUILD)/%.o,$$($(1)_SRC)) $(LIB)
+	@mkdir -p $$(@D)
+	$$(CC) $$(LDFLAGS) -o $$@ $$^ $$(LDLIBS) $$(EXTRA_LIBS_$(call prog_name,$(1)))
+endif
+endef
+$(foreach p,$(PROGRAMS),$(eval $(call PROGRAM_RULES,$(p))))
+EXTRA_LIBS_ptp-top := -lncurses
+
+# Test helper programs: one tests/tools/NAME.c each.
+TOOL_SRC   := $(wildcard tests/tools/*.c)
+TOOLS      := $(patsubst tests/tools/%.c,$(BUILD)/tests/tools/%,$(TOOL_SRC))
+
+# Unit tests: every tests/unit/test_*.c in one Criterion binary.
+UNIT_SRC   := $(wildcard tests/unit/*.c)
+UNIT_BIN   := $(BUILD)/tests/unit/unit
+
+# Fuzz targets: tests/fuzz/fuzz_NAME.c, built with clang's libFuzzer.
+FUZZ_SRC   := $(wildcard tests/fuzz/fuzz_*.c)
+FUZZ_BUILD := build-fuzz
+FUZZ_BINS  := $(patsubst tests/fuzz/%.c,$(FUZZ_BUILD)/%,$(FUZZ_SRC))
+FUZZ_FLAGS := -fsanitize=fuzzer-no-link,address,undefined \
+              -fno-sanitize-recover=all -fno-omit-frame-pointer
+
+.PHONY: all deps check unit unit-asan fuzz-check fuzz integration bench \
+        asan demo install clean tools
+.DEFAULT_GOAL := all
+
+all: $(BUILD)/.deps-ok $(LIB) $(BINS) tools
+tools: $(TOOLS)
+
+# Install missing Debian packages once (scripts/install-deps is idempotent).
+deps $(BUILD)/.deps-ok: scripts/install-deps
+	@scripts/install-deps
+	@mkdir -p $(BUILD) && touch $(BUILD)/.deps-ok
+
+$(BUILD)/%.o: %.c | $(BUILD)/.deps-ok
+	@mkdir -p $(@D)
+	$(CC) $(CFLAGS) -c -o $@ $<
+
+$(LIB): $(LIB_OBJ)
+	@mkdir -p $(@D)
+	rm -f $@
+	ar rcs $@ $^
+
+$(BUILD)/tests/tools/%: $(BUILD)/tests/tools/%.o $(LIB)
+	@mkdir -p $(@D)
+	$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS)
+
+$(UNIT_BIN): $(patsubst %.c,$(BUILD)/%.o,$(UNIT_SRC)) $(LIB)
+	@mkdir -p $(@D)
+	$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS) -lcriterion
+
+# ---- test layers ------------------------------------------------------
+
+check: all
+	@$(MAKE) --no-print-directory unit
+	@$(MAKE) --no-print-directory unit-asan
+	@$(MAKE) --no-print-directory fuzz-check
+	@$(MAKE) --no-print-directory integration
+
+unit: $(UNIT_BIN)
+	@echo "== unit tests ($(BUILD))"
+	$(UNIT_BIN) --jobs 2 --short-filename
+
+unit-asan:
+	@$(MAKE) --no-print-directory SANITIZE=1 unit
+
+asan:
+	@$(MAKE) --no-print-directory SANITIZE=1 all
+
+# libFuzzer targets link the library sources compiled with coverage.
+FUZZ_LIB_OBJ := $(patsubst %.c,$(FUZZ_BUILD)/%.o,$(COMMON_SRC) $(IPC_SRC))
+$(FUZZ_BUILD)/%.o: %.c | $(BUILD)/.deps-ok
+	@mkdir -p $(@D)
+	clang -std=gnu11 -O1 -g -Wall -Wextra -Werror \
+	  -Wno-missing-field-initializers -D_GNU_SOURCE -Icommon -Iipc \
+	  $(PKG_CFLAGS) $(FUZZ_FLAGS) -MMD -MP -c -o $@ $<
+$(FUZZ_BUILD)/fuzz_%: $(FUZZ_BUILD)/tests/fuzz/fuzz_%.o $(FUZZ_LIB_OBJ)
+	clang -fsanitize=fuzzer,address,undefined -o $@ $^ $(PKG_LIBS) -lm
+
+fuzz-check: $(FUZZ_BINS)
+	@tests/fuzz/run $(FUZZ_CHECK_SECONDS) $(FUZZ_BINS)
+
+fuzz: $(FUZZ_BINS)
+	@tests/fuzz/run $(FUZZ_SECONDS) $(FUZZ_BINS)
+
+integration: all
+	@tests/integration/run
+
+bench: all
+	@tests/bench/run
+
+demo: all
+	@scripts/demo
+
+install: all
+	install -d $(DESTDIR)$(PREFIX)/sbin $(DESTDIR)$(PREFIX)/bin
+	for b in $(BINS); do \
+	  case $$b in */ptp-top) d=bin ;; *) d=sbin ;; esac; \
+	  install -m 0755 $$b $(DESTDIR)$(PREFIX)/$$d/; \
+	done
+	install -d $(DESTDIR)$(SYSCONFDIR)/meridian
+	install -m 0644 conf/meridian.conf \
+	  $(DESTDIR)$(SYSCONFDIR)/meridian/meridian.conf.example
+
+clean:
+	rm -rf build build-asan build-fuzz
+
+-include $(shell find build build-asan build-fuzz -name '*.d' 2>/dev/null)

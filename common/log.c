@@ -1,0 +1,128 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+#include "log.h"
+
+#include <stdarg.h>
+#include <stdio.h>
+#include <string.h>
+#include <strings.h>
+#include <time.h>
+
+#define RL_INTERVAL_S	10
+#define RL_BURST	5
+
+int log_level_ = LOG_NOTICE;
+
+static char log_ident[64] = "meridian";
+static enum log_dest log_dest_ = LOG_DEST_STDERR;
+
+static const char *const level_names[] = {
+	"emerg", "alert", "crit", "err", "warning", "notice", "info", "debug",
+};
+
+void log_init(const char *ident, enum log_dest dest, int level)
+{
+	if (log_dest_ == LOG_DEST_SYSLOG)
+		closelog();
+	snprintf(log_ident, sizeof(log_ident), "%s", ident ? ident : "meridian");
+	log_dest_ = dest;
+	log_set_level(level);
+	if (dest == LOG_DEST_SYSLOG)
+		openlog(log_ident, LOG_PID | LOG_NDELAY, LOG_DAEMON);
+}
+
+void log_set_level(int level)
+{
+	if (level < LOG_EMERG)
+		level = LOG_EMERG;
+	if (level > LOG_DEBUG)
+		level = LOG_DEBUG;
+	log_level_ = level;
+}
+
+int log_get_level(void)
+{
+	return log_level_;
+}
+
+int log_level_parse(const char *s)
+{
+	unsigned i;
+
+	if (s[0] >= '0' && s[0] <= '7' && s[1] == '\0')
+		return s[0] - '0';
+	for (i = 0; i < sizeof(level_names) / sizeof(level_names[0]); i++) {
+		if (!strcasecmp(s, level_names[i]))
+			return (int)i;
+	}
+	if (!strcasecmp(s, "warn"))
+		return LOG_WARNING;
+	if (!strcasecmp(s, "error"))
+		return LOG_ERR;
+	return -1;
+}
+
+static void log_vmsg(int level, const char *fmt, va_list ap)
+{
+	char line[1024];
+
+	vsnprintf(line, sizeof(line), fmt, ap);
+	if (log_dest_ == LOG_DEST_SYSLOG) {
+		syslog(level, "%s", line);
+		return;
+	}
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	fprintf(stderr, "%s[%lld.%03ld]: %s: %s\n", log_ident,
+		(long long)ts.tv_sec, ts.tv_nsec / 1000000,
+		level_names[level & 7], line);
+}
+
+void log_msg(int level, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	log_vmsg(level, fmt, ap);
+	va_end(ap);
+}
+
+bool log_rl_allow(struct log_rl *rl, unsigned interval_s, unsigned burst,
+		  uint32_t *suppressed)
+{
+	struct timespec ts;
+	int64_t now;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	now = (int64_t)ts.tv_sec * 1000000000LL + ts.tv_nsec;
+	if (rl->in_window == 0 ||
+	    now - rl->window_start_ns >= (int64_t)interval_s * 1000000000LL) {
+		rl->window_start_ns = now;
+		rl->in_window = 0;
+	}
+	if (rl->in_window >= burst) {
+		rl->suppressed++;
+		return false;
+	}
+	rl->in_window++;
+	*suppressed = rl->suppressed;
+	rl->suppressed = 0;
+	return true;
+}
+
+void log_msg_rl(struct log_rl *rl, int level, const char *fmt, ...)
+{
+	char line[1024];
+	uint32_t suppressed;
+	va_list ap;
+
+	if (!log_rl_allow(rl, RL_INTERVAL_S, RL_BURST, &suppressed))
+		return;
+	va_start(ap, fmt);
+	vsnprintf(line, sizeof(line), fmt, ap);
+	va_end(ap);
+	if (suppressed)
+		log_msg(level, "%s (%u similar suppressed)", line, suppressed);
+	else
+		log_msg(level, "%s", line);
+}
