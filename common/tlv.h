@@ -9,7 +9,12 @@
  *
  * Every tlv_get_*() checks the body length against its own layout and
  * returns 0 or -PTP_E_TLV_BODY; decoded strings and lists point into the
- * message buffer (lifetime as in msg.h).
+ * message buffer (lifetime as in msg.h). A tlv_get_*() handed a TLV of
+ * another type returns -PTP_E_INVAL (a caller bug, not a wire fault).
+ * Octets after a fixed-length layout are ignored.
+ *
+ * Framing: 1 to 3 octets left at the end of a TLV area (too few for a TLV
+ * header) are a framing error (-PTP_E_TLV), not ignored padding.
  */
 #ifndef MERIDIAN_TLV_H
 #define MERIDIAN_TLV_H
@@ -140,7 +145,10 @@ int tlv_get_auth(const struct tlv_raw *t, struct tlv_auth *out);
 /* PAD: any length, content ignored. */
 
 /* Append-only TLV encoder over a caller buffer. On overflow err is set to
- * -PTP_E_NOSPACE, len stays where it was, and later puts do nothing. */
+ * -PTP_E_NOSPACE, len stays where it was, and later puts do nothing. An
+ * out-of-range argument (e.g. messageType > 15, a NULL pointer with a
+ * non-zero length) fails the same way with -PTP_E_INVAL, so a caller may
+ * check err once after a series of puts. */
 struct tlv_writer {
 	uint8_t *buf;
 	size_t cap;
@@ -166,6 +174,15 @@ int tlv_put_path_trace(struct tlv_writer *w, const struct clock_identity *ids,
 int tlv_put_alt_time_offset(struct tlv_writer *w,
 			    const struct tlv_alt_time_offset *a);
 int tlv_put_auth(struct tlv_writer *w, const struct tlv_auth *a);
+/* PAD with len zero octets of value (lengthField = len). */
 int tlv_put_pad(struct tlv_writer *w, uint16_t len);
+
+/*
+ * Low level: append a TLV header for a value of vlen octets, zero the value
+ * and return a pointer to it for the caller to fill in; NULL (and w->err
+ * set) when it does not fit or the writer has already failed. The value
+ * stays in place until the writer's buffer is reused.
+ */
+uint8_t *tlv_put_begin(struct tlv_writer *w, uint16_t type, size_t vlen);
 
 #endif
