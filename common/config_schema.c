@@ -1,0 +1,389 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/*
+ * config_schema.c - every configuration key: scope, type, default, range,
+ * help, and the member of the parsed struct it fills.
+ *
+ * Defaults are those of the IEEE 1588-2019 default profile (Annex J), and
+ * linuxptp's where the standard is silent. A row's name is its member's
+ * name, and its C type is checked at compile time against the row's type,
+ * so the table and struct mconf cannot drift apart. conf/meridian.conf
+ * documents every row (tests/unit/test_config.c checks that it does).
+ */
+#include <arpa/inet.h>
+#include <errno.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <syslog.h>
+
+#include "config.h"
+
+#define ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
+
+/* ---- named values ---------------------------------------------------- */
+
+static const struct mconf_enum_name profile_names[] = {
+	{ "default_e2e", MCONF_PROFILE_DEFAULT_E2E },
+	{ "default_p2p", MCONF_PROFILE_DEFAULT_P2P },
+	{ NULL, 0 },
+};
+
+static const struct mconf_enum_name servo_names[] = {
+	{ "pi", MCONF_SERVO_PI },
+	{ "linreg", MCONF_SERVO_LINREG },
+	{ NULL, 0 },
+};
+
+/* timeSource, Table 6, in the standard's order. */
+static const struct mconf_enum_name time_source_names[] = {
+	{ "atomic_clock", TS_ATOMIC_CLOCK },
+	{ "gnss", TS_GNSS },
+	{ "terrestrial_radio", TS_TERRESTRIAL_RADIO },
+	{ "serial_time_code", TS_SERIAL_TIME_CODE },
+	{ "ptp", TS_PTP },
+	{ "ntp", TS_NTP },
+	{ "hand_set", TS_HAND_SET },
+	{ "other", TS_OTHER },
+	{ "internal_oscillator", TS_INTERNAL_OSCILLATOR },
+	{ NULL, 0 },
+};
+
+static const struct mconf_enum_name transport_names[] = {
+	{ "udp4", MCONF_TRANSPORT_UDP4 },
+	{ "udp6", MCONF_TRANSPORT_UDP6 },
+	{ "l2", MCONF_TRANSPORT_L2 },
+	{ NULL, 0 },
+};
+
+static const struct mconf_enum_name delay_names[] = {
+	{ "e2e", MCONF_DELAY_E2E },
+	{ "p2p", MCONF_DELAY_P2P },
+	{ "auto", MCONF_DELAY_AUTO },
+	{ NULL, 0 },
+};
+
+static const struct mconf_enum_name tstamp_names[] = {
+	{ "hardware", MCONF_TSTAMP_HARDWARE },
+	{ "software", MCONF_TSTAMP_SOFTWARE },
+	{ NULL, 0 },
+};
+
+static const struct mconf_enum_name clk_names[] = {
+	{ "phc", MCONF_CLK_PHC },
+	{ "system", MCONF_CLK_SYSTEM },
+	{ "sim", MCONF_CLK_SIM },
+	{ NULL, 0 },
+};
+
+/* syslog(3) levels, the names log_level_parse() knows. */
+static const struct mconf_enum_name level_names[] = {
+	{ "emerg", LOG_EMERG },
+	{ "alert", LOG_ALERT },
+	{ "crit", LOG_CRIT },
+	{ "err", LOG_ERR },
+	{ "warning", LOG_WARNING },
+	{ "notice", LOG_NOTICE },
+	{ "info", LOG_INFO },
+	{ "debug", LOG_DEBUG },
+	{ NULL, 0 },
+};
+
+/* ---- string checks --------------------------------------------------- */
+
+int mconf_clock_identity_parse(struct clock_identity *id, const char *s)
+{
+	static const uint8_t zeros[8], ones[8] = {
+		0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF,
+	};
+	struct clock_identity out;
+
+	if (clock_identity_parse(&out, s))
+		return -EINVAL;
+	/* All ones is the wildcard of 7.5.2.4; all zeros names nobody. */
+	if (!memcmp(out.id, zeros, 8) || !memcmp(out.id, ones, 8))
+		return -EINVAL;
+	*id = out;
+	return 0;
+}
+
+static int check_clock_identity(const char *s, char *why, size_t len)
+{
+	struct clock_identity id;
+
+	if (!*s || !mconf_clock_identity_parse(&id, s))
+		return 0;
+	snprintf(why, len, "is not a clock identity like \"001122.fffe.334455\""
+		 " or \"00:11:22:ff:fe:33:44:55\" (not all zeros or ones)");
+	return -EINVAL;
+}
+
+/* Linux dev_valid_name(): not "." or "..", no '/', ':' or white space. */
+static int check_ifname(const char *s, char *why, size_t len)
+{
+	const char *p;
+
+	if (!*s) {
+		snprintf(why, len, "is empty");
+		return -EINVAL;
+	}
+	if (!strcmp(s, ".") || !strcmp(s, "..")) {
+		snprintf(why, len, "is not an interface name");
+		return -EINVAL;
+	}
+	for (p = s; *p; p++) {
+		unsigned char c = (unsigned char)*p;
+
+		if (c == '/' || c == ':' || c <= ' ' || c == 0x7f) {
+			snprintf(why, len, "is not an interface name "
+				 "(no '/', ':', spaces or control characters)");
+			return -EINVAL;
+		}
+	}
+	return 0;
+}
+
+static int check_abs_path(const char *s, char *why, size_t len)
+{
+	if (!*s || *s == '/')
+		return 0;
+	snprintf(why, len, "is not an absolute path");
+	return -EINVAL;
+}
+
+static int check_rundir(const char *s, char *why, size_t len)
+{
+	if (*s == '/')
+		return 0;
+	snprintf(why, len, "is not an absolute path");
+	return -EINVAL;
+}
+
+/* tcp://127.x.x.x:PORT or tcp://[::1]:PORT, PORT 1..65535. */
+static int check_tcp_endpoint(const char *s, char *why, size_t len)
+{
+	char host[INET_ADDRSTRLEN];
+	const char *colon, *p;
+	struct in_addr a4;
+	unsigned long port;
+	size_t hl;
+
+	if (!*s)
+		return 0;
+	if (strncmp(s, "tcp://", 6))
+		goto bad;
+	s += 6;
+	if (!strncmp(s, "[::1]:", 6)) {
+		colon = s + 5;
+	} else {
+		colon = strrchr(s, ':');
+		if (!colon)
+			goto bad;
+		hl = (size_t)(colon - s);
+		if (hl >= sizeof(host))
+			goto bad;
+		memcpy(host, s, hl);
+		host[hl] = '\0';
+		if (inet_pton(AF_INET, host, &a4) != 1)
+			goto bad;
+		if ((ntohl(a4.s_addr) >> 24) != 127)
+			goto bad;
+	}
+	p = colon + 1;
+	if (!*p || strlen(p) > 5 || strspn(p, "0123456789") != strlen(p))
+		goto bad;
+	port = strtoul(p, NULL, 10);
+	if (port < 1 || port > 65535)
+		goto bad;
+	return 0;
+bad:
+	snprintf(why, len, "is not a loopback endpoint: want "
+		 "\"tcp://127.0.0.1:PORT\" or \"tcp://[::1]:PORT\", "
+		 "PORT 1..65535");
+	return -EINVAL;
+}
+
+/* ---- the table ------------------------------------------------------- */
+
+#define S_CLOCK		struct mconf_clock
+#define S_PORT		struct mconf_port
+#define S_IPC		struct mconf_ipc
+#define S_LOGGING	struct mconf_logging
+
+/* 0, or a compile error when member f of S is not of type T. */
+#define TYPE_IS(S, f, T)						\
+	(0 * sizeof(char[1 - 2 * !__builtin_types_compatible_p(		\
+		__typeof__(((S *)0)->f), T)]))
+
+#define ROW(sc, f, t, T, fl)						\
+	.name = #f, .scope = MCONF_SCOPE_##sc, .type = t, .flags = fl,	\
+	.offset = offsetof(S_##sc, f) + TYPE_IS(S_##sc, f, T),		\
+	.size = sizeof(((S_##sc *)0)->f)
+
+#define INT(sc, f, d, lo, hi, fl, h)					\
+	{ ROW(sc, f, MCONF_T_INT, int, fl), .def_int = d, .min = lo,	\
+	  .max = hi, .help = h }
+#define INT64(sc, f, d, lo, hi, h)					\
+	{ ROW(sc, f, MCONF_T_INT64, int64_t, 0), .def_int = d,		\
+	  .min = lo, .max = hi, .help = h }
+#define BOOL(sc, f, d, h)						\
+	{ ROW(sc, f, MCONF_T_BOOL, bool, 0), .def_int = d, .min = 0,	\
+	  .max = 1, .help = h }
+#define FLOAT(sc, f, d, lo, hi, h)					\
+	{ ROW(sc, f, MCONF_T_FLOAT, double, 0), .def_float = d,	\
+	  .fmin = lo, .fmax = hi, .help = h }
+#define STRING(sc, f, d, chk, fl, h)					\
+	{ ROW(sc, f, MCONF_T_STRING, char[sizeof(((S_##sc *)0)->f)], fl), \
+	  .def_str = d, .check = chk, .help = h }
+#define ENUM(sc, f, d, nm, fl, h)					\
+	{ ROW(sc, f, MCONF_T_ENUM, int, fl), .def_int = d, .names = nm,	\
+	  .help = h }
+
+static const struct mconf_item items[] = {
+	/* clock: defaultDS (1588-2019 8.2.1), profile, servo */
+	INT(CLOCK, domain_number, 0, 0, 239, 0,
+	    "domainNumber: the PTP domain this clock and all its ports are in"),
+	INT(CLOCK, priority1, 128, 0, 255, 0,
+	    "priority1 in the BMCA, compared first; lower wins"),
+	INT(CLOCK, priority2, 128, 0, 255, 0,
+	    "priority2 in the BMCA, compared after the clock quality; lower wins"),
+	INT(CLOCK, clock_class, 248, 0, 255, 0,
+	    "clockClass (Table 4); 248 = default, 6 = locked to a primary source"),
+	INT(CLOCK, clock_accuracy, 0xFE, 0, 255, MCONF_F_HEX,
+	    "clockAccuracy (Table 5); 0xFE = unknown, 0x21 = within 100 ns"),
+	INT(CLOCK, offset_scaled_log_variance, 0xFFFF, 0, 0xFFFF, MCONF_F_HEX,
+	    "offsetScaledLogVariance (7.6.3); 0xFFFF = not computed"),
+	STRING(CLOCK, clock_identity, "", check_clock_identity, 0,
+	       "clockIdentity, \"001122.fffe.334455\"; empty = from the first "
+	       "port's MAC"),
+	BOOL(CLOCK, slave_only, 0,
+	     "defaultDS.slaveOnly: never become master on any port"),
+	BOOL(CLOCK, two_step, 1,
+	     "twoStepFlag: send Follow_Up with the precise Sync time"),
+	ENUM(CLOCK, profile, MCONF_PROFILE_DEFAULT_E2E, profile_names, 0,
+	     "PTP profile: default_e2e (J.3) or default_p2p (J.4); sets the "
+	     "ports' delay_mechanism"),
+	INT(CLOCK, sdo_id, 0, 0, 0xFFF, MCONF_F_HEX,
+	    "sdoId, 12 bits: majorSdoId << 8 | minorSdoId; 0 = default profile"),
+	INT(CLOCK, minor_version, 1, 0, 1, 0,
+	    "minorVersionPTP sent: 1 = 1588-2019, 0 for strict 1588-2008 peers"),
+	INT(CLOCK, current_utc_offset, 37, 0, 32767, 0,
+	    "currentUtcOffset (TAI - UTC, s) announced when this clock is the "
+	    "grandmaster"),
+	ENUM(CLOCK, time_source, TS_INTERNAL_OSCILLATOR, time_source_names, 0,
+	     "timeSource (Table 6) announced when this clock is the grandmaster"),
+	ENUM(CLOCK, servo, MCONF_SERVO_PI, servo_names, 0,
+	     "clock servo: pi (linuxptp-compatible) or linreg (linear "
+	     "regression)"),
+	FLOAT(CLOCK, pi_kp, 0.0, 0.0, 1000.0,
+	      "PI proportional constant; 0 = linuxptp's default scaled by the "
+	      "sync interval"),
+	FLOAT(CLOCK, pi_ki, 0.0, 0.0, 1000.0,
+	      "PI integral constant; 0 = linuxptp's default scaled by the sync "
+	      "interval"),
+	FLOAT(CLOCK, first_step_threshold, 0.00002, 0.0, 1e6,
+	      "step (not slew) on the first update if the offset is larger, s; "
+	      "0 = never"),
+	FLOAT(CLOCK, step_threshold, 0.0, 0.0, 1e6,
+	      "step on later updates if the offset is larger, s; 0 = never step "
+	      "after the first"),
+	INT(CLOCK, max_frequency, 900000000, 0, INT32_MAX, 0,
+	    "largest frequency adjustment, ppb; also capped by the clock's own "
+	    "limit; 0 = that limit"),
+	BOOL(CLOCK, free_running, 0,
+	     "measure only: never adjust any clock"),
+
+	/* ports[]: portDS (8.2.15), transport, timestamps, clock backend */
+	STRING(PORT, interface, "", check_ifname, MCONF_F_REQUIRED,
+	       "network interface of this port (required, unique)"),
+	ENUM(PORT, transport, MCONF_TRANSPORT_UDP4, transport_names, 0,
+	     "transport: udp4, udp6 or l2 (IEEE 802.3, ethertype 0x88F7)"),
+	ENUM(PORT, delay_mechanism, MCONF_DELAY_E2E, delay_names,
+	     MCONF_F_FROM_PROFILE,
+	     "delay mechanism: e2e, p2p or auto (e2e until a peer asks p2p); "
+	     "default from clock.profile"),
+	ENUM(PORT, timestamping, MCONF_TSTAMP_HARDWARE, tstamp_names, 0,
+	     "timestamps from the NIC (hardware) or the kernel (software)"),
+	INT(PORT, log_announce_interval, 1, -3, 4, 0,
+	    "logAnnounceInterval, log2 s: 1 = every 2 s"),
+	INT(PORT, announce_receipt_timeout, 3, 2, 255, 0,
+	    "announceReceiptTimeout: announce intervals without Announce before "
+	    "the master is lost"),
+	INT(PORT, log_sync_interval, 0, -7, 4, 0,
+	    "logSyncInterval, log2 s: 0 = every second, -4 = 16 per second"),
+	INT(PORT, log_min_delay_req_interval, 0, -7, 5, 0,
+	    "logMinDelayReqInterval, log2 s (e2e)"),
+	INT(PORT, log_min_pdelay_req_interval, 0, -7, 5, 0,
+	    "logMinPdelayReqInterval, log2 s (p2p)"),
+	BOOL(PORT, master_only, 0,
+	     "portDS.masterOnly: never a slave on this port"),
+	INT64(PORT, delay_asymmetry, 0, -1000000000, 1000000000,
+	      "delayAsymmetry, ns; positive when master-to-slave is the longer "
+	      "direction"),
+	INT(PORT, ingress_latency, 0, -1000000000, 1000000000, 0,
+	    "ns from the wire to the RX timestamp point; subtracted from RX "
+	    "timestamps"),
+	INT(PORT, egress_latency, 0, -1000000000, 1000000000, 0,
+	    "ns from the TX timestamp point to the wire; added to TX timestamps"),
+	INT(PORT, udp_ttl, 1, 1, 255, 0,
+	    "TTL / hop limit of UDP PTP messages"),
+	ENUM(PORT, clock, MCONF_CLK_PHC, clk_names, 0,
+	     "clock of this port's timestamps: phc (the NIC's), system or sim"),
+	STRING(PORT, phc_device, "", check_abs_path, 0,
+	       "PHC device (\"/dev/ptp0\"); empty = the NIC's, from its "
+	       "timestamping info"),
+	FLOAT(PORT, sim_freq_error_ppb, 0.0, -1e6, 1e6,
+	      "sim clock: frequency error, ppb; positive = runs fast"),
+	INT64(PORT, sim_offset_ns, 0, -1000000000000000000LL,
+	      1000000000000000000LL,
+	      "sim clock: its time minus CLOCK_REALTIME at start, ns"),
+	STRING(PORT, sim_path, "", check_abs_path, 0,
+	       "sim clock: shared file; empty = <rundir>/sim-<interface>.clk"),
+
+	/* ipc */
+	STRING(IPC, rundir, "/run/meridian", check_rundir, 0,
+	       "directory of the bus sockets and lock (absolute, at most 75 "
+	       "characters)"),
+	STRING(IPC, tcp_endpoint, "", check_tcp_endpoint, 0,
+	       "extra loopback-only bus endpoint for ptp-top, "
+	       "\"tcp://127.0.0.1:PORT\"; empty = none"),
+
+	/* logging */
+	ENUM(LOGGING, level, LOG_NOTICE, level_names, 0,
+	     "lowest syslog level logged"),
+	BOOL(LOGGING, syslog, 0,
+	     "log to syslog instead of stderr"),
+	INT(LOGGING, summary_interval, 0, -4, 6, 0,
+	    "log2 s between offset/delay summary lines"),
+};
+
+_Static_assert(ARRAY_SIZE(items) <= MCONF_SCHEMA_MAX, "grow MCONF_SCHEMA_MAX");
+
+const struct mconf_item *mconf_schema_item(size_t i)
+{
+	return i < ARRAY_SIZE(items) ? &items[i] : NULL;
+}
+
+const struct mconf_item *mconf_schema_find(enum mconf_scope scope,
+					   const char *name)
+{
+	size_t i;
+
+	for (i = 0; i < ARRAY_SIZE(items); i++) {
+		if (items[i].scope == scope && !strcmp(items[i].name, name))
+			return &items[i];
+	}
+	return NULL;
+}
+
+const char *mconf_scope_name(enum mconf_scope scope)
+{
+	static const char *const names[MCONF_SCOPE_COUNT] = {
+		[MCONF_SCOPE_CLOCK] = "clock",
+		[MCONF_SCOPE_PORT] = "ports",
+		[MCONF_SCOPE_IPC] = "ipc",
+		[MCONF_SCOPE_LOGGING] = "logging",
+	};
+
+	return (unsigned)scope < MCONF_SCOPE_COUNT ? names[scope] : "?";
+}
