@@ -56,10 +56,10 @@ prog_name   = $(word 1,$(subst :, ,$(1)))
 prog_dir    = $(word 2,$(subst :, ,$(1)))
 BINS       :=
 define PROGRAM_RULES
-$(1)_SRC := $(wildcard $(call prog_dir,$(1))/*.c)
-ifneq ($$($(1)_SRC),)
+$(call prog_name,$(1))_SRC := $(wildcard $(call prog_dir,$(1))/*.c)
+ifneq ($$($(call prog_name,$(1))_SRC),)
 BINS += $(BUILD)/bin/$(call prog_name,$(1))
-$(BUILD)/bin/$(call prog_name,$(1)): $$(patsubst %.c,$(BUILD)/%.o,$$($(1)_SRC)) $(LIB)
+$(BUILD)/bin/$(call prog_name,$(1)): $$(patsubst %.c,$(BUILD)/%.o,$$($(call prog_name,$(1))_SRC)) $(LIB)
 	@mkdir -p $$(@D)
 	$$(CC) $$(LDFLAGS) -o $$@ $$^ $$(LDLIBS) $$(EXTRA_LIBS_$(call prog_name,$(1)))
 endif
