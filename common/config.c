@@ -494,10 +494,10 @@ static const char *scan_number(struct ld *ld, const char *p, unsigned line)
 		lim = is64 ? (uint64_t)INT64_MAX : INT32_MAX;
 		lim += neg;
 	}
-	if (over || v > lim)
-		bad_literal(ld, line, start, (size_t)(p - start), is64);
 	while (*p == 'L')
 		p++;
+	if (over || v > lim)
+		bad_literal(ld, line, start, (size_t)(p - start), is64);
 	return p;
 }
 
