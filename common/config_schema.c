@@ -18,6 +18,7 @@
 #include <syslog.h>
 
 #include "config.h"
+#include "config_private.h"
 
 #define ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
 
@@ -386,4 +387,104 @@ const char *mconf_scope_name(enum mconf_scope scope)
 	};
 
 	return (unsigned)scope < MCONF_SCOPE_COUNT ? names[scope] : "?";
+}
+
+/* ---- the struct ------------------------------------------------------ */
+
+void *mconf_scope_base(const struct mconf *cfg, enum mconf_scope scope,
+		       int port)
+{
+	switch (scope) {
+	case MCONF_SCOPE_CLOCK:
+		return (void *)&cfg->clock;
+	case MCONF_SCOPE_PORT:
+		return (void *)&cfg->ports[port];
+	case MCONF_SCOPE_IPC:
+		return (void *)&cfg->ipc;
+	case MCONF_SCOPE_LOGGING:
+	default:
+		return (void *)&cfg->logging;
+	}
+}
+
+void *mconf_item_ptr(const struct mconf_item *it, const struct mconf *cfg,
+		     int port)
+{
+	return (char *)mconf_scope_base(cfg, it->scope, port) + it->offset;
+}
+
+static void set_default(const struct mconf_item *it, void *base)
+{
+	void *p = (char *)base + it->offset;
+
+	switch (it->type) {
+	case MCONF_T_INT:
+	case MCONF_T_ENUM:
+		*(int *)p = (int)it->def_int;
+		break;
+	case MCONF_T_INT64:
+		*(int64_t *)p = it->def_int;
+		break;
+	case MCONF_T_BOOL:
+		*(bool *)p = it->def_int != 0;
+		break;
+	case MCONF_T_FLOAT:
+		*(double *)p = it->def_float;
+		break;
+	case MCONF_T_STRING:
+		memset(p, 0, it->size);
+		strncpy(p, it->def_str, it->size - 1);
+		break;
+	}
+}
+
+void mconf_port_defaults(struct mconf_port *port)
+{
+	const struct mconf_item *it;
+	size_t i;
+
+	memset(port, 0, sizeof(*port));
+	for (i = 0; (it = mconf_schema_item(i)); i++) {
+		if (it->scope == MCONF_SCOPE_PORT)
+			set_default(it, port);
+	}
+}
+
+void mconf_defaults(struct mconf *cfg)
+{
+	const struct mconf_item *it;
+	size_t i;
+
+	memset(cfg, 0, sizeof(*cfg));
+	for (i = 0; (it = mconf_schema_item(i)); i++) {
+		if (it->scope != MCONF_SCOPE_PORT)
+			set_default(it, mconf_scope_base(cfg, it->scope, 0));
+	}
+}
+
+/* ---- queries --------------------------------------------------------- */
+
+const struct mconf_port *mconf_port_find(const struct mconf *cfg,
+					 const char *ifname)
+{
+	int i;
+
+	for (i = 0; i < cfg->n_ports && i < MCONF_MAX_PORTS; i++) {
+		if (!strcmp(cfg->ports[i].interface, ifname))
+			return &cfg->ports[i];
+	}
+	return NULL;
+}
+
+int mconf_port_sim_path(const struct mconf *cfg, const struct mconf_port *port,
+			char *buf, size_t len)
+{
+	int n;
+
+	if (port->sim_path[0])
+		n = snprintf(buf, len, "%s", port->sim_path);
+	else
+		n = snprintf(buf, len, "%s/sim-%s.clk", cfg->ipc.rundir,
+			     port->interface);
+	return n < 0 || (size_t)n >= len ? -ENAMETOOLONG : 0;
 }

@@ -766,6 +766,12 @@ Test(config, syntax_error)
 			ONE_PORT, "t.conf:3: duplicate setting", NULL);
 }
 
+Test(config, unterminated_string)
+{
+	cfgt_expect_err(ONE_PORT "ipc = {\n\trundir = \"/run/x;\n};\n",
+			"t.conf:3: unterminated string", NULL);
+}
+
 Test(config, include_is_refused)
 {
 	cfgt_expect_err(ONE_PORT "\n  @include \"/dev/zero\"\n",
