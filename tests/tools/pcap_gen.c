@@ -828,7 +828,7 @@ static int resp_clock_description(struct gen *g, struct tlv_writer *w)
 		.productDescription = { 16,
 			(const uint8_t *)"Meridian;BC;1.0a" },
 		.revisionData = { 9, (const uint8_t *)"1;2;3.4.5" },
-		.userDescription = { 11, (const uint8_t *)"rack 7;lab1" },
+		.userDescription = { 10, (const uint8_t *)"rack 7;lab" },
 		.profileIdentity = { 0x00, 0x1b, 0x19, 0x00, 0x01, 0x00 },
 	};
 	int len;
@@ -849,11 +849,12 @@ static int resp_clock_description(struct gen *g, struct tlv_writer *w)
 	mf_text(g, "ptp.v2.mm.productDescription", "Meridian;BC;1.0a");
 	mf_u(g, "ptp.v2.mm.revisionData.length", 9);
 	mf_text(g, "ptp.v2.mm.revisionData", "1;2;3.4.5");
-	mf_u(g, "ptp.v2.mm.userDescription.length", 11);
-	mf_text(g, "ptp.v2.mm.userDescription", "rack 7;lab1");
+	mf_u(g, "ptp.v2.mm.userDescription.length", 10);
+	mf_text(g, "ptp.v2.mm.userDescription", "rack 7;lab");
 	mf_bytes(g, "ptp.v2.mm.profileIdentity", cd.profileIdentity, 6);
-	/* 2 + 1+10 + 2+6 + 2 + 2+4 + 3+1 + 1+16 + 1+9 + 1+11 + 6 = 78 */
-	len = 78;
+	/* 2 + 1+10 + 2+6 + 2 + 2+4 + 3+1 + 1+16 + 1+9 + 1+10 + 6 = 77:
+	 * odd, so the TLV carries one pad octet (the caller adds it). */
+	len = 77;
 	return len;
 }
 
@@ -898,21 +899,21 @@ static void gen_mgmt_error(struct gen *g, int with_text)
 	uint8_t tlv[64];
 	struct tlv_writer w;
 	struct ptp_msg m;
-	/* 8 fixed + 1 + 13 text = 22, even. */
-	int len = with_text ? 22 : 8;
+	/* 8 fixed + 1 + 14 text = 23, padded to 24. */
+	int len = with_text ? 24 : 8;
 
 	mgmt_hdr(g, &m, PTP_MGMT_RESPONSE);
 	tlv_writer_init(&w, tlv, sizeof(tlv));
 	mgmt_put_error(&w, with_text ? MERR_NOT_SUPPORTED : MERR_WRONG_VALUE,
-		       MID_TIME, with_text ? "no such thing" : NULL);
+		       MID_TIME, with_text ? "no such thing!" : NULL);
 	mf_u(g, "ptp.v2.mm.tlvType", TLV_MANAGEMENT_ERROR_STATUS);
 	mf_u(g, "ptp.v2.mm.lengthField", (uint64_t)len);
 	mf_u(g, "ptp.v2.mm.managementErrorId", with_text ?
 	     MERR_NOT_SUPPORTED : MERR_WRONG_VALUE);
 	mf_u(g, "ptp.v2.mm.managementId", MID_TIME);
 	if (with_text) {
-		mf_u(g, "ptp.v2.mm.displayData.length", 13);
-		mf_text(g, "ptp.v2.mm.displayData", "no such thing");
+		mf_u(g, "ptp.v2.mm.displayData.length", 14);
+		mf_text(g, "ptp.v2.mm.displayData", "no such thing!");
 	}
 	finish(g, &m, &w, 4 + len, with_text ?
 	       "MANAGEMENT_ERROR_STATUS with displayData" :
