@@ -26,7 +26,10 @@ t_cleanup() {
 		kill -9 "$p" 2>/dev/null
 		wait "$p" 2>/dev/null
 	done
-	for ns in "${T_NETNS[@]}"; do
+	# Namespaces are named NAME-<pid of the test shell>; t_netns may have
+	# run in a command substitution (a subshell), so find them by name.
+	for ns in "${T_NETNS[@]}" $(ip netns list 2>/dev/null |
+				   awk '{print $1}' | grep -- "-$T_ID\$"); do
 		ip netns del "$ns" 2>/dev/null
 	done
 	for d in "${T_DIRS[@]}"; do
@@ -65,6 +68,7 @@ t_tmpdir() {
 }
 
 # t_netns NAME: create namespace NAME-<pid> with lo up; echoes its name.
+# Safe inside $(...): cleanup finds it by its -<pid> suffix.
 t_netns() {
 	local ns=$1-$T_ID
 	ip netns add "$ns" || t_fail "ip netns add $ns"
