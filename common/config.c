@@ -65,12 +65,14 @@ static void ld_verr(struct ld *ld, const char *file, unsigned line,
 		return;
 	}
 	m = e->msg[e->count];
-	if (line)
+	if (line) {
 		n = snprintf(m, MCONF_ERR_LEN, "%s:%u: ", file, line);
-	else
+	} else {
 		n = snprintf(m, MCONF_ERR_LEN, "%s: ", file);
-	if (n >= 0 && n < MCONF_ERR_LEN)
+	}
+	if (n >= 0 && n < MCONF_ERR_LEN) {
 		vsnprintf(m + n, MCONF_ERR_LEN - (size_t)n, fmt, ap);
+	}
 	e->line[e->count++] = line;
 }
 
@@ -111,8 +113,9 @@ static void errors_sort(struct mconf_errors *e)
 			unsigned a = e->line[j - 1] ? e->line[j - 1] : UINT_MAX;
 			unsigned b = l ? l : UINT_MAX;
 
-			if (a <= b)
+			if (a <= b) {
 				break;
+			}
 			e->line[j] = e->line[j - 1];
 			memcpy(e->msg[j], e->msg[j - 1], sizeof(tmp));
 		}
@@ -183,8 +186,9 @@ static int check_include(struct ld *ld, const char *t)
 			bad = -EINVAL;
 		}
 		p = strchr(p, '\n');
-		if (!p)
+		if (!p) {
 			break;
+		}
 		p++;
 		line++;
 	}
@@ -196,15 +200,35 @@ static void bad_literal(struct ld *ld, unsigned line, const char *s,
 {
 	int w = n > QUOTE_MAX ? QUOTE_MAX : (int)n;
 
-	if (ld->n_bad < MCONF_MAX_ERRORS)
+	if (ld->n_bad < MCONF_MAX_ERRORS) {
 		ld->bad_line[ld->n_bad++] = line;
-	if (is64)
+	}
+	if (is64) {
 		line_err(ld, line, "integer %.*s%s does not fit in 64 bits",
 			 w, s, (size_t)w < n ? "..." : "");
-	else
+	} else {
 		line_err(ld, line, "integer %.*s%s does not fit in 32 bits: "
 			 "write %.*sL for a 64-bit value", w, s,
 			 (size_t)w < n ? "..." : "", w, s);
+	}
+}
+
+/* The rest of a float after its leading digits: ".5", "e-3", ".5E+3". */
+static const char *skip_fraction(const char *p)
+{
+	if (*p == '.') {
+		p++;
+		while (is_digit(*p))
+			p++;
+	}
+	if ((*p == 'e' || *p == 'E') &&
+	    (is_digit(p[1]) ||
+	     ((p[1] == '-' || p[1] == '+') && is_digit(p[2])))) {
+		p += 2;
+		while (is_digit(*p))
+			p++;
+	}
+	return p;
 }
 
 /*
@@ -225,35 +249,30 @@ static const char *scan_number(struct ld *ld, const char *p, unsigned line)
 	if (p[0] == '0' && (p[1] == 'x' || p[1] == 'X') && is_xdigit(p[2])) {
 		p += 2;
 		for (; is_xdigit(*p); p++) {
-			if (v >> 60)
+			if (v >> 60) {
 				over = true;
+			}
 			v = v << 4 | (uint64_t)(is_digit(*p) ? *p - '0' :
 						 (*p | 0x20) - 'a' + 10);
 		}
 		is64 = *p == 'L';
 		/* Hex is read as unsigned and stored in a signed int. */
 		lim = is64 ? INT64_MAX : INT32_MAX;
-		if (signed_)		/* a syntax error for libconfig */
+		if (signed_) {		/* a syntax error for libconfig */
 			over = false;
+		}
 	} else {
 		for (; is_digit(*p); p++) {
 			unsigned dig = (unsigned)(*p - '0');
 
-			if (v > (UINT64_MAX - dig) / 10)
+			if (v > (UINT64_MAX - dig) / 10) {
 				over = true;
-			else
+			} else {
 				v = v * 10 + dig;
+			}
 		}
 		if (*p == '.' || *p == 'e' || *p == 'E') {	/* a float */
-			if (*p == '.')
-				for (p++; is_digit(*p); p++)
-					;
-			if ((*p == 'e' || *p == 'E') &&
-			    (is_digit(p[1]) || ((p[1] == '-' || p[1] == '+') &&
-						 is_digit(p[2]))))
-				for (p += 2; is_digit(*p); p++)
-					;
-			return p;
+			return skip_fraction(p);
 		}
 		is64 = *p == 'L';
 		lim = is64 ? (uint64_t)INT64_MAX : INT32_MAX;
@@ -261,8 +280,9 @@ static const char *scan_number(struct ld *ld, const char *p, unsigned line)
 	}
 	while (*p == 'L')
 		p++;
-	if (over || v > lim)
+	if (over || v > lim) {
 		bad_literal(ld, line, start, (size_t)(p - start), is64);
+	}
 	return p;
 }
 
@@ -286,13 +306,15 @@ static int prescan(struct ld *ld, const char *p)
 		} else if (p[0] == '/' && p[1] == '*') {
 			for (p += 2; *p && !(p[0] == '*' && p[1] == '/'); p++)
 				line += *p == '\n';
-			if (*p)
+			if (*p) {
 				p += 2;
+			}
 		} else if (*p == '"') {
 			start = line;
 			for (p++; *p && *p != '"'; p++) {
-				if (*p == '\\' && p[1])
+				if (*p == '\\' && p[1]) {
 					p++;
+				}
 				line += *p == '\n';
 			}
 			if (!*p) {
@@ -307,13 +329,7 @@ static int prescan(struct ld *ld, const char *p)
 			   ((*p == '-' || *p == '+') && is_digit(p[1]))) {
 			p = scan_number(ld, p, line);
 		} else if (*p == '.') {			/* ".5", ".5e3" */
-			for (p++; is_digit(*p); p++)
-				;
-			if ((*p == 'e' || *p == 'E') &&
-			    (is_digit(p[1]) || ((p[1] == '-' || p[1] == '+') &&
-						 is_digit(p[2]))))
-				for (p += 2; is_digit(*p); p++)
-					;
+			p = skip_fraction(p);
 		} else {
 			p++;
 		}
@@ -326,11 +342,13 @@ static bool on_bad_line(const struct ld *ld, const config_setting_t *s)
 {
 	unsigned i, line = config_setting_source_line(s);
 
-	if (config_setting_source_file(s))
+	if (config_setting_source_file(s)) {
 		return false;
+	}
 	for (i = 0; i < ld->n_bad; i++) {
-		if ((unsigned short)ld->bad_line[i] == line)
+		if ((unsigned short)ld->bad_line[i] == line) {
 			return true;
+		}
 	}
 	return false;
 }
@@ -343,8 +361,9 @@ static unsigned edit_distance(const char *a, const char *b)
 	unsigned row[65], i, j, la = (unsigned)strlen(a),
 		 lb = (unsigned)strlen(b);
 
-	if (la > 64 || lb > 64)
+	if (la > 64 || lb > 64) {
 		return UINT_MAX;
+	}
 	for (j = 0; j <= lb; j++)
 		row[j] = j;
 	for (i = 1; i <= la; i++) {
@@ -354,10 +373,12 @@ static unsigned edit_distance(const char *a, const char *b)
 		for (j = 1; j <= lb; j++) {
 			unsigned best = diag + (a[i - 1] != b[j - 1]);
 
-			if (row[j] + 1 < best)
+			if (row[j] + 1 < best) {
 				best = row[j] + 1;
-			if (row[j - 1] + 1 < best)
+			}
+			if (row[j - 1] + 1 < best) {
 				best = row[j - 1] + 1;
+			}
 			tmp = row[j];
 			row[j] = best;
 			diag = tmp;
@@ -374,12 +395,14 @@ static void unknown_key(struct ld *ld, const config_setting_t *s,
 	unsigned d, best_d = 3;
 	size_t i;
 
-	if (!name)
+	if (!name) {
 		name = "?";
+	}
 	for (i = 0; (it = mconf_schema_item(i)); i++) {
 		if (it->scope != scope) {
-			if (!strcmp(it->name, name))
+			if (!strcmp(it->name, name)) {
 				other = it;
+			}
 			continue;
 		}
 		d = edit_distance(name, it->name);
@@ -388,14 +411,15 @@ static void unknown_key(struct ld *ld, const config_setting_t *s,
 			best = it;
 		}
 	}
-	if (best)
+	if (best) {
 		set_err(ld, s, "%s.%.40s: unknown key (did you mean %s?)",
 			prefix, name, best->name);
-	else if (other)
+	} else if (other) {
 		set_err(ld, s, "%s.%.40s: unknown key (%s is a key of %s)",
 			prefix, name, name, mconf_scope_name(other->scope));
-	else
+	} else {
 		set_err(ld, s, "%s.%.40s: unknown key", prefix, name);
+	}
 }
 
 static void load_value(struct ld *ld, const struct mconf_item *it,
@@ -409,16 +433,18 @@ static void load_value(struct ld *ld, const struct mconf_item *it,
 	long long v;
 	double f;
 
-	if (on_bad_line(ld, s))
+	if (on_bad_line(ld, s)) {
 		return;
+	}
 	snprintf(key, sizeof(key), "%s.%s", prefix, it->name);
 	mconf_item_range_str(it, range, sizeof(range));
 
 	switch (it->type) {
 	case MCONF_T_INT:
 	case MCONF_T_INT64:
-		if (t != CONFIG_TYPE_INT && t != CONFIG_TYPE_INT64)
+		if (t != CONFIG_TYPE_INT && t != CONFIG_TYPE_INT64) {
 			break;
+		}
 		v = config_setting_get_int64(s);
 		if (v < it->min || v > it->max) {
 			set_err(ld, s, "%s: %lld is out of range %s", key, v,
@@ -430,26 +456,30 @@ static void load_value(struct ld *ld, const struct mconf_item *it,
 		}
 		return;
 	case MCONF_T_BOOL:
-		if (t != CONFIG_TYPE_BOOL)
+		if (t != CONFIG_TYPE_BOOL) {
 			break;
+		}
 		*(bool *)p = config_setting_get_bool(s) != 0;
 		return;
 	case MCONF_T_FLOAT:
-		if (t == CONFIG_TYPE_FLOAT)
+		if (t == CONFIG_TYPE_FLOAT) {
 			f = config_setting_get_float(s);
-		else if (t == CONFIG_TYPE_INT || t == CONFIG_TYPE_INT64)
+		} else if (t == CONFIG_TYPE_INT || t == CONFIG_TYPE_INT64) {
 			f = (double)config_setting_get_int64(s);
-		else
+		} else {
 			break;
-		if (!(f >= it->fmin && f <= it->fmax))	/* also NaN */
+		}
+		if (!(f >= it->fmin && f <= it->fmax)) {	/* also NaN */
 			set_err(ld, s, "%s: %g is out of range %s", key, f,
 				range);
-		else
+		} else {
 			*(double *)p = f;
+		}
 		return;
 	case MCONF_T_STRING:
-		if (t != CONFIG_TYPE_STRING)
+		if (t != CONFIG_TYPE_STRING) {
 			break;
+		}
 		str = config_setting_get_string(s);
 		mconf_quote(str, QUOTE_MAX, q, sizeof(q));
 		if (strlen(str) >= it->size) {
@@ -463,8 +493,9 @@ static void load_value(struct ld *ld, const struct mconf_item *it,
 		}
 		return;
 	case MCONF_T_ENUM:
-		if (t != CONFIG_TYPE_STRING)
+		if (t != CONFIG_TYPE_STRING) {
 			break;
+		}
 		str = config_setting_get_string(s);
 		for (n = it->names; n->name; n++) {
 			if (!strcmp(n->name, str)) {
@@ -547,18 +578,20 @@ static void port_check(struct ld *ld, int i, config_setting_t *grp,
 			prefix);
 	} else if (p->interface[0]) {
 		for (j = 0; j < i; j++) {
-			if (strcmp(cfg->ports[j].interface, p->interface))
+			if (strcmp(cfg->ports[j].interface, p->interface)) {
 				continue;
+			}
 			set_err(ld, s, "%s.interface: \"%s\" is already used "
 				"by ports[%d]", prefix, p->interface, j);
 			break;
 		}
 	}
 
-	if (!seen_of(seen, MCONF_SCOPE_PORT, "delay_mechanism"))
+	if (!seen_of(seen, MCONF_SCOPE_PORT, "delay_mechanism")) {
 		p->delay_mechanism =
 			cfg->clock.profile == MCONF_PROFILE_DEFAULT_P2P ?
 			MCONF_DELAY_P2P : MCONF_DELAY_E2E;
+	}
 
 	so = seen_of(ld->clock_seen, MCONF_SCOPE_CLOCK, "slave_only");
 	if (cfg->clock.slave_only && p->master_only && so) {
@@ -571,8 +604,9 @@ static void port_check(struct ld *ld, int i, config_setting_t *grp,
 	if (p->clock != MCONF_CLK_PHC &&
 	    p->timestamping == MCONF_TSTAMP_HARDWARE) {
 		s = seen_of(seen, MCONF_SCOPE_PORT, "clock");
-		if (!s)
+		if (!s) {
 			s = seen_of(seen, MCONF_SCOPE_PORT, "timestamping");
+		}
 		set_err(ld, s ? s : grp, "%s.clock: \"%s\" needs timestamping "
 			"= \"software\" (hardware timestamps come from the "
 			"NIC's PHC)", prefix,
@@ -580,8 +614,9 @@ static void port_check(struct ld *ld, int i, config_setting_t *grp,
 	} else if (p->clock == MCONF_CLK_PHC &&
 		   p->timestamping == MCONF_TSTAMP_SOFTWARE) {
 		s = seen_of(seen, MCONF_SCOPE_PORT, "timestamping");
-		if (!s)
+		if (!s) {
 			s = seen_of(seen, MCONF_SCOPE_PORT, "clock");
+		}
 		set_err(ld, s ? s : grp, "%s.timestamping: \"software\" "
 			"timestamps are taken by the system clock: set "
 			"clock = \"system\" or \"sim\"", prefix);
@@ -606,15 +641,19 @@ static void load_ports(struct ld *ld, config_setting_t *list)
 		return;
 	}
 	n = config_setting_length(list);
-	if (n == 0)
+	if (n == 0) {
 		set_err(ld, list, "ports: the list is empty: configure at "
 			"least one port");
-	if (n > MCONF_MAX_PORTS)
+	}
+	if (n > MCONF_MAX_PORTS) {
 		set_err(ld, list, "ports: %d ports, at most %d", n,
 			MCONF_MAX_PORTS);
+	}
 	for (i = 0; i < n && i < MCONF_MAX_PORTS; i++) {
-		config_setting_t *e = config_setting_get_elem(list, (unsigned)i);
+		config_setting_t *e;
 		struct mconf_port *p = &ld->cfg->ports[i];
+
+		e = config_setting_get_elem(list, (unsigned)i);
 
 		mconf_port_defaults(p);
 		ld->cfg->n_ports = i + 1;
@@ -641,14 +680,16 @@ static void load_root(struct ld *ld, config_t *c)
 	enum mconf_scope k;
 
 	for (i = 0; i < n; i++) {
-		config_setting_t *s = config_setting_get_elem(root, (unsigned)i);
+		config_setting_t *s = config_setting_get_elem(root,
+							      (unsigned)i);
 		const char *name = config_setting_name(s);
 		unsigned d, best_d = 3;
 		const char *best = NULL;
 
 		for (k = 0; k < MCONF_SCOPE_COUNT; k++) {
-			if (name && !strcmp(name, mconf_scope_name(k)))
+			if (name && !strcmp(name, mconf_scope_name(k))) {
 				break;
+			}
 			d = name ? edit_distance(name, mconf_scope_name(k)) :
 				UINT_MAX;
 			if (d < best_d) {
@@ -662,16 +703,18 @@ static void load_root(struct ld *ld, config_t *c)
 			set_err(ld, s, "%.40s: unknown key (did you mean %s?)",
 				name, best);
 		} else {
-			set_err(ld, s, "%.40s: unknown key: the file has clock, "
-				"ports, ipc and logging", name ? name : "?");
+			set_err(ld, s, "%.40s: unknown key: the file has "
+				"clock, ports, ipc and logging",
+				name ? name : "?");
 		}
 	}
 
 	for (k = 0; k < MCONF_SCOPE_COUNT; k++) {
 		const char *sn = mconf_scope_name(k);
 
-		if (k == MCONF_SCOPE_PORT || !grp[k])
+		if (k == MCONF_SCOPE_PORT || !grp[k]) {
 			continue;
+		}
 		if (config_setting_type(grp[k]) != CONFIG_TYPE_GROUP) {
 			set_err(ld, grp[k], "%s: expected a group %s = { ... };"
 				", got %s", sn, sn,
@@ -679,14 +722,17 @@ static void load_root(struct ld *ld, config_t *c)
 			continue;
 		}
 		memset(seen, 0, sizeof(seen));
-		load_group(ld, grp[k], k, mconf_scope_base(cfg, k, 0), sn, seen);
-		if (k == MCONF_SCOPE_CLOCK)
+		load_group(ld, grp[k], k, mconf_scope_base(cfg, k, 0), sn,
+			   seen);
+		if (k == MCONF_SCOPE_CLOCK) {
 			memcpy(ld->clock_seen, seen, sizeof(seen));
+		}
 	}
 	if (cfg->clock.clock_identity[0] &&
 	    !mconf_clock_identity_parse(&cfg->clock.identity,
-					cfg->clock.clock_identity))
+					cfg->clock.clock_identity)) {
 		cfg->clock.identity_set = true;
+	}
 
 	load_ports(ld, grp[MCONF_SCOPE_PORT]);
 }
@@ -701,8 +747,9 @@ int mconf_load_string(struct mconf *cfg, const char *text, const char *name,
 	};
 	config_t c;
 
-	if (errs)
+	if (errs) {
 		memset(errs, 0, sizeof(*errs));
+	}
 	mconf_defaults(cfg);
 	if (!check_include(&ld, text) && !prescan(&ld, text)) {
 		config_init(&c);
@@ -717,8 +764,9 @@ int mconf_load_string(struct mconf *cfg, const char *text, const char *name,
 		}
 		config_destroy(&c);
 	}
-	if (errs)
+	if (errs) {
 		errors_sort(errs);
+	}
 	return ld.nerr ? -EINVAL : 0;
 }
 
@@ -741,12 +789,14 @@ int mconf_load_file(struct mconf *cfg, const char *path,
 	FILE *f;
 	int rc;
 
-	if (errs)
+	if (errs) {
 		memset(errs, 0, sizeof(*errs));
+	}
 	mconf_defaults(cfg);
 	f = fopen(path, "re");
-	if (!f)
+	if (!f) {
 		return file_err(errs, path, errno, NULL);
+	}
 	buf = malloc(MCONF_FILE_MAX + 1);
 	if (!buf) {
 		fclose(f);
@@ -769,7 +819,9 @@ int mconf_load_file(struct mconf *cfg, const char *path,
 	nul = memchr(buf, '\0', len);
 	if (nul) {
 		struct mconf dummy_cfg;
-		struct ld ld = { .name = path, .cfg = &dummy_cfg, .errs = errs };
+		struct ld ld = {
+			.name = path, .cfg = &dummy_cfg, .errs = errs,
+		};
 		unsigned line = 1;
 		char *p;
 

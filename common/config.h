@@ -53,7 +53,7 @@
 
 /* clock.profile */
 enum mconf_profile {
-	MCONF_PROFILE_DEFAULT_E2E,	/* 1588-2019 J.3, delay request-response */
+	MCONF_PROFILE_DEFAULT_E2E,	/* 1588-2019 J.3, delay req-resp */
 	MCONF_PROFILE_DEFAULT_P2P,	/* 1588-2019 J.4, peer-to-peer */
 };
 
@@ -102,7 +102,7 @@ struct mconf_clock {
 	int clock_class;
 	int clock_accuracy;
 	int offset_scaled_log_variance;
-	char clock_identity[MCONF_CLOCK_ID_LEN];	/* as written; "" = MAC */
+	char clock_identity[MCONF_CLOCK_ID_LEN]; /* as written; "" = MAC */
 	bool slave_only;
 	bool two_step;
 	int profile;			/* enum mconf_profile */
@@ -119,7 +119,7 @@ struct mconf_clock {
 	bool free_running;		/* measure, never steer */
 
 	/* Derived by the loader from clock_identity (not schema keys). */
-	bool identity_set;		/* false: derive from first port's MAC */
+	bool identity_set;		/* false: from the first port's MAC */
 	struct clock_identity identity;
 };
 
@@ -135,14 +135,14 @@ struct mconf_port {
 	int log_min_delay_req_interval;	/* log2 seconds */
 	int log_min_pdelay_req_interval; /* log2 seconds */
 	bool master_only;
-	int64_t delay_asymmetry;	/* ns, 1588 sign: + = slave->master longer */
+	int64_t delay_asymmetry;	/* ns; + = master->slave is longer */
 	int ingress_latency;		/* ns, subtracted from RX timestamps */
 	int egress_latency;		/* ns, added to TX timestamps */
 	int udp_ttl;
 	int clock;			/* enum mconf_clk */
 	char phc_device[MCONF_DEV_LEN];	/* "" = from the NIC's tsinfo */
 	double sim_freq_error_ppb;	/* + = simulated clock runs fast */
-	int64_t sim_offset_ns;		/* sim clock minus CLOCK_REALTIME at start */
+	int64_t sim_offset_ns;		/* ns, sim - CLOCK_REALTIME at start */
 	char sim_path[MCONF_PATH_LEN];	/* "" = <rundir>/sim-<iface>.clk */
 };
 
@@ -172,10 +172,11 @@ struct mconf {
 
 /* Errors found by one load, in line order. */
 struct mconf_errors {
-	unsigned count;			/* stored in msg[], <= MCONF_MAX_ERRORS */
+	unsigned count;			/* in msg[], <= MCONF_MAX_ERRORS */
 	unsigned dropped;		/* found beyond MCONF_MAX_ERRORS */
 	unsigned line[MCONF_MAX_ERRORS];	/* 0 when there is none */
-	char msg[MCONF_MAX_ERRORS][MCONF_ERR_LEN];	/* "FILE:LINE: key: ..." */
+	/* "FILE:LINE: key: what is wrong" */
+	char msg[MCONF_MAX_ERRORS][MCONF_ERR_LEN];
 };
 
 /* ---- the schema ------------------------------------------------------ */
@@ -189,7 +190,7 @@ enum mconf_scope {
 };
 
 enum mconf_type {
-	MCONF_T_INT,		/* int member; libconfig int (or int64 in range) */
+	MCONF_T_INT,		/* int member; libconfig int, or int64 (L) */
 	MCONF_T_INT64,		/* int64_t member; libconfig int or int64 (L) */
 	MCONF_T_BOOL,		/* bool member; true/false */
 	MCONF_T_FLOAT,		/* double member; float or int, finite */
@@ -218,8 +219,8 @@ struct mconf_item {
 	enum mconf_scope scope;
 	enum mconf_type type;
 	unsigned flags;			/* MCONF_F_* */
-	size_t offset;			/* of the member in the scope's struct */
-	size_t size;			/* of the member (strings: buffer size) */
+	size_t offset;			/* of the member in its struct */
+	size_t size;			/* of the member (string: buffer) */
 	int64_t def_int;		/* INT, INT64, BOOL (0/1), ENUM value */
 	double def_float;		/* FLOAT */
 	const char *def_str;		/* STRING */

@@ -17,8 +17,9 @@ void mconf_quote(const char *s, size_t max, char *buf, size_t len)
 	size_t o = 0, i;
 
 	if (len < 8) {
-		if (len)
+		if (len) {
 			*buf = '\0';
+		}
 		return;
 	}
 	buf[o++] = '"';
@@ -55,8 +56,9 @@ void mconf_quote(const char *s, size_t max, char *buf, size_t len)
 			}
 		}
 		n = strlen(esc);
-		if (o + n + 5 > len)
+		if (o + n + 5 > len) {
 			break;
+		}
 		memcpy(buf + o, esc, n);
 		o += n;
 	}
@@ -73,12 +75,13 @@ void mconf_quote(const char *s, size_t max, char *buf, size_t len)
 static void fmt_int(const struct mconf_item *it, int64_t v, char *buf,
 		    size_t len)
 {
-	if ((it->flags & MCONF_F_HEX) && v >= 0)
+	if ((it->flags & MCONF_F_HEX) && v >= 0) {
 		snprintf(buf, len, "0x%llX", (unsigned long long)v);
-	else if (v < INT32_MIN || v > INT32_MAX)
+	} else if (v < INT32_MIN || v > INT32_MAX) {
 		snprintf(buf, len, "%lldL", (long long)v);
-	else
+	} else {
 		snprintf(buf, len, "%lld", (long long)v);
+	}
 }
 
 /* Shortest text that reads back as v, and that libconfig sees as a float. */
@@ -88,22 +91,26 @@ static void fmt_float(double v, char *buf, size_t len)
 
 	for (prec = 15; prec <= 17; prec++) {
 		snprintf(buf, len, "%.*g", prec, v);
-		if (strtod(buf, NULL) == v)
+		if (strtod(buf, NULL) == v) {
 			break;
+		}
 	}
-	if (!strpbrk(buf, ".eEn") && strlen(buf) + 3 <= len)
+	if (!strpbrk(buf, ".eEn") && strlen(buf) + 3 <= len) {
 		strcat(buf, ".0");
+	}
 }
 
 const char *mconf_enum_str(const struct mconf_item *it, int value)
 {
 	const struct mconf_enum_name *n;
 
-	if (it->type != MCONF_T_ENUM)
+	if (it->type != MCONF_T_ENUM) {
 		return NULL;
+	}
 	for (n = it->names; n->name; n++) {
-		if (n->value == value)
+		if (n->value == value) {
 			return n->name;
+		}
 	}
 	return NULL;
 }
@@ -131,10 +138,11 @@ void mconf_item_default_str(const struct mconf_item *it, char *buf,
 		fmt_float(it->def_float, buf, len);
 		break;
 	case MCONF_T_STRING:
-		if (it->flags & MCONF_F_REQUIRED)
+		if (it->flags & MCONF_F_REQUIRED) {
 			snprintf(buf, len, "%s", "");
-		else
+		} else {
 			mconf_quote(it->def_str, SIZE_MAX, buf, len);
+		}
 		break;
 	case MCONF_T_ENUM:
 		fmt_enum(it, (int)it->def_int, buf, len);
@@ -164,13 +172,15 @@ void mconf_item_range_str(const struct mconf_item *it, char *buf, size_t len)
 			 it->size - 1);
 		break;
 	case MCONF_T_ENUM:
-		if (len)
+		if (len) {
 			buf[0] = '\0';
+		}
 		for (n = it->names; n->name && o < len; n++) {
 			int w = snprintf(buf + o, len - o, "%s%s",
 					 n == it->names ? "" : ", ", n->name);
-			if (w < 0)
+			if (w < 0) {
 				break;
+			}
 			o += (size_t)w;
 		}
 		break;
@@ -212,8 +222,9 @@ static void print_items(const struct mconf *cfg, enum mconf_scope scope,
 	size_t i;
 
 	for (i = 0; (it = mconf_schema_item(i)); i++) {
-		if (it->scope != scope)
+		if (it->scope != scope) {
 			continue;
+		}
 		print_value(it, mconf_item_ptr(it, cfg, port), val,
 			    sizeof(val));
 		fprintf(out, "%s%s = %s;\n", indent, it->name, val);

@@ -99,11 +99,13 @@ int mconf_clock_identity_parse(struct clock_identity *id, const char *s)
 	};
 	struct clock_identity out;
 
-	if (clock_identity_parse(&out, s))
+	if (clock_identity_parse(&out, s)) {
 		return -EINVAL;
+	}
 	/* All ones is the wildcard of 7.5.2.4; all zeros names nobody. */
-	if (!memcmp(out.id, zeros, 8) || !memcmp(out.id, ones, 8))
+	if (!memcmp(out.id, zeros, 8) || !memcmp(out.id, ones, 8)) {
 		return -EINVAL;
+	}
 	*id = out;
 	return 0;
 }
@@ -112,8 +114,9 @@ static int check_clock_identity(const char *s, char *why, size_t len)
 {
 	struct clock_identity id;
 
-	if (!*s || !mconf_clock_identity_parse(&id, s))
+	if (!*s || !mconf_clock_identity_parse(&id, s)) {
 		return 0;
+	}
 	snprintf(why, len, "is not a clock identity like \"001122.fffe.334455\""
 		 " or \"00:11:22:ff:fe:33:44:55\" (not all zeros or ones)");
 	return -EINVAL;
@@ -146,16 +149,18 @@ static int check_ifname(const char *s, char *why, size_t len)
 
 static int check_abs_path(const char *s, char *why, size_t len)
 {
-	if (!*s || *s == '/')
+	if (!*s || *s == '/') {
 		return 0;
+	}
 	snprintf(why, len, "is not an absolute path");
 	return -EINVAL;
 }
 
 static int check_rundir(const char *s, char *why, size_t len)
 {
-	if (*s == '/')
+	if (*s == '/') {
 		return 0;
+	}
 	snprintf(why, len, "is not an absolute path");
 	return -EINVAL;
 }
@@ -169,33 +174,41 @@ static int check_tcp_endpoint(const char *s, char *why, size_t len)
 	unsigned long port;
 	size_t hl;
 
-	if (!*s)
+	if (!*s) {
 		return 0;
-	if (strncmp(s, "tcp://", 6))
+	}
+	if (strncmp(s, "tcp://", 6)) {
 		goto bad;
+	}
 	s += 6;
 	if (!strncmp(s, "[::1]:", 6)) {
 		colon = s + 5;
 	} else {
 		colon = strrchr(s, ':');
-		if (!colon)
+		if (!colon) {
 			goto bad;
+		}
 		hl = (size_t)(colon - s);
-		if (hl >= sizeof(host))
+		if (hl >= sizeof(host)) {
 			goto bad;
+		}
 		memcpy(host, s, hl);
 		host[hl] = '\0';
-		if (inet_pton(AF_INET, host, &a4) != 1)
+		if (inet_pton(AF_INET, host, &a4) != 1) {
 			goto bad;
-		if ((ntohl(a4.s_addr) >> 24) != 127)
+		}
+		if ((ntohl(a4.s_addr) >> 24) != 127) {
 			goto bad;
+		}
 	}
 	p = colon + 1;
-	if (!*p || strlen(p) > 5 || strspn(p, "0123456789") != strlen(p))
+	if (!*p || strlen(p) > 5 || strspn(p, "0123456789") != strlen(p)) {
 		goto bad;
+	}
 	port = strtoul(p, NULL, 10);
-	if (port < 1 || port > 65535)
+	if (port < 1 || port > 65535) {
 		goto bad;
+	}
 	return 0;
 bad:
 	snprintf(why, len, "is not a loopback endpoint: want "
@@ -247,9 +260,11 @@ static const struct mconf_item items[] = {
 	INT(CLOCK, priority1, 128, 0, 255, 0,
 	    "priority1 in the BMCA, compared first; lower wins"),
 	INT(CLOCK, priority2, 128, 0, 255, 0,
-	    "priority2 in the BMCA, compared after the clock quality; lower wins"),
+	    "priority2 in the BMCA, compared after the clock quality; lower "
+	    "wins"),
 	INT(CLOCK, clock_class, 248, 0, 255, 0,
-	    "clockClass (Table 4); 248 = default, 6 = locked to a primary source"),
+	    "clockClass (Table 4); 248 = default, 6 = locked to a primary "
+	    "source"),
 	INT(CLOCK, clock_accuracy, 0xFE, 0, 255, MCONF_F_HEX,
 	    "clockAccuracy (Table 5); 0xFE = unknown, 0x21 = within 100 ns"),
 	INT(CLOCK, offset_scaled_log_variance, 0xFFFF, 0, 0xFFFF, MCONF_F_HEX,
@@ -265,14 +280,17 @@ static const struct mconf_item items[] = {
 	     "PTP profile: default_e2e (J.3) or default_p2p (J.4); sets the "
 	     "ports' delay_mechanism"),
 	INT(CLOCK, sdo_id, 0, 0, 0xFFF, MCONF_F_HEX,
-	    "sdoId, 12 bits: majorSdoId << 8 | minorSdoId; 0 = default profile"),
+	    "sdoId, 12 bits: majorSdoId << 8 | minorSdoId; 0 = default "
+	    "profile"),
 	INT(CLOCK, minor_version, 1, 0, 1, 0,
-	    "minorVersionPTP sent: 1 = 1588-2019, 0 for strict 1588-2008 peers"),
+	    "minorVersionPTP sent: 1 = 1588-2019, 0 for strict 1588-2008 "
+	    "peers"),
 	INT(CLOCK, current_utc_offset, 37, 0, 32767, 0,
 	    "currentUtcOffset (TAI - UTC, s) announced when this clock is the "
 	    "grandmaster"),
 	ENUM(CLOCK, time_source, TS_INTERNAL_OSCILLATOR, time_source_names, 0,
-	     "timeSource (Table 6) announced when this clock is the grandmaster"),
+	     "timeSource (Table 6) announced when this clock is the "
+	     "grandmaster"),
 	ENUM(CLOCK, servo, MCONF_SERVO_PI, servo_names, 0,
 	     "clock servo: pi (linuxptp-compatible) or linreg (linear "
 	     "regression)"),
@@ -286,8 +304,8 @@ static const struct mconf_item items[] = {
 	      "step (not slew) on the first update if the offset is larger, s; "
 	      "0 = never"),
 	FLOAT(CLOCK, step_threshold, 0.0, 0.0, 1e6,
-	      "step on later updates if the offset is larger, s; 0 = never step "
-	      "after the first"),
+	      "step on later updates if the offset is larger, s; 0 = never "
+	      "step after the first"),
 	INT(CLOCK, max_frequency, 900000000, 0, INT32_MAX, 0,
 	    "largest frequency adjustment, ppb; also capped by the clock's own "
 	    "limit; 0 = that limit"),
@@ -308,8 +326,8 @@ static const struct mconf_item items[] = {
 	INT(PORT, log_announce_interval, 1, -3, 4, 0,
 	    "logAnnounceInterval, log2 s: 1 = every 2 s"),
 	INT(PORT, announce_receipt_timeout, 3, 2, 255, 0,
-	    "announceReceiptTimeout: announce intervals without Announce before "
-	    "the master is lost"),
+	    "announceReceiptTimeout: announce intervals without Announce "
+	    "before the master is lost"),
 	INT(PORT, log_sync_interval, 0, -7, 4, 0,
 	    "logSyncInterval, log2 s: 0 = every second, -4 = 16 per second"),
 	INT(PORT, log_min_delay_req_interval, 0, -7, 5, 0,
@@ -325,7 +343,8 @@ static const struct mconf_item items[] = {
 	    "ns from the wire to the RX timestamp point; subtracted from RX "
 	    "timestamps"),
 	INT(PORT, egress_latency, 0, -1000000000, 1000000000, 0,
-	    "ns from the TX timestamp point to the wire; added to TX timestamps"),
+	    "ns from the TX timestamp point to the wire; added to TX "
+	    "timestamps"),
 	INT(PORT, udp_ttl, 1, 1, 255, 0,
 	    "TTL / hop limit of UDP PTP messages"),
 	ENUM(PORT, clock, MCONF_CLK_PHC, clk_names, 0,
@@ -371,8 +390,9 @@ const struct mconf_item *mconf_schema_find(enum mconf_scope scope,
 	size_t i;
 
 	for (i = 0; i < ARRAY_SIZE(items); i++) {
-		if (items[i].scope == scope && !strcmp(items[i].name, name))
+		if (items[i].scope == scope && !strcmp(items[i].name, name)) {
 			return &items[i];
+		}
 	}
 	return NULL;
 }
@@ -445,8 +465,9 @@ void mconf_port_defaults(struct mconf_port *port)
 
 	memset(port, 0, sizeof(*port));
 	for (i = 0; (it = mconf_schema_item(i)); i++) {
-		if (it->scope == MCONF_SCOPE_PORT)
+		if (it->scope == MCONF_SCOPE_PORT) {
 			set_default(it, port);
+		}
 	}
 }
 
@@ -457,8 +478,9 @@ void mconf_defaults(struct mconf *cfg)
 
 	memset(cfg, 0, sizeof(*cfg));
 	for (i = 0; (it = mconf_schema_item(i)); i++) {
-		if (it->scope != MCONF_SCOPE_PORT)
+		if (it->scope != MCONF_SCOPE_PORT) {
 			set_default(it, mconf_scope_base(cfg, it->scope, 0));
+		}
 	}
 }
 
@@ -470,8 +492,9 @@ const struct mconf_port *mconf_port_find(const struct mconf *cfg,
 	int i;
 
 	for (i = 0; i < cfg->n_ports && i < MCONF_MAX_PORTS; i++) {
-		if (!strcmp(cfg->ports[i].interface, ifname))
+		if (!strcmp(cfg->ports[i].interface, ifname)) {
 			return &cfg->ports[i];
+		}
 	}
 	return NULL;
 }
@@ -481,10 +504,11 @@ int mconf_port_sim_path(const struct mconf *cfg, const struct mconf_port *port,
 {
 	int n;
 
-	if (port->sim_path[0])
+	if (port->sim_path[0]) {
 		n = snprintf(buf, len, "%s", port->sim_path);
-	else
+	} else {
 		n = snprintf(buf, len, "%s/sim-%s.clk", cfg->ipc.rundir,
 			     port->interface);
+	}
 	return n < 0 || (size_t)n >= len ? -ENAMETOOLONG : 0;
 }

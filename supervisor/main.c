@@ -67,9 +67,10 @@ static void print_errors(const char *path, const struct mconf_errors *e)
 
 	for (i = 0; i < e->count; i++)
 		fprintf(stderr, "%s\n", e->msg[i]);
-	if (e->dropped)
+	if (e->dropped) {
 		fprintf(stderr, "%s: %u more errors not shown\n", path,
 			e->dropped);
+	}
 	fprintf(stderr, "%s: %u error%s\n", path, e->count + e->dropped,
 		e->count + e->dropped == 1 ? "" : "s");
 }
@@ -88,11 +89,12 @@ static void print_summary(const char *path, const struct mconf *cfg,
 	it_ts = mconf_schema_find(MCONF_SCOPE_PORT, "timestamping");
 	it_clk = mconf_schema_find(MCONF_SCOPE_PORT, "clock");
 
-	if (cfg->clock.identity_set)
+	if (cfg->clock.identity_set) {
 		snprintf(id, sizeof(id), "%s", cfg->clock.clock_identity);
-	else
+	} else {
 		snprintf(id, sizeof(id), "from %s's MAC",
 			 cfg->ports[0].interface);
+	}
 	printf("%s%s: valid: domain %d, profile %s, priority1 %d, "
 	       "clock identity %s%s, %d port%s\n", prefix, path,
 	       cfg->clock.domain_number,
@@ -192,8 +194,9 @@ int main(int argc, char **argv)
 			"FILE\n");
 		return EXIT_USAGE;
 	}
-	if (check)
+	if (check) {
 		return check_config(check, print);
+	}
 
 	fprintf(stderr, "meridian: the supervisor is not implemented yet (see "
 		"README status); use --check-config %s to check the "

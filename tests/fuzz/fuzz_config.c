@@ -38,31 +38,36 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	unsigned i;
 	FILE *f;
 
-	if (!text)
+	if (!text) {
 		return 0;
+	}
 	memcpy(text, data, size);
 	text[size] = '\0';
 	if (mconf_load_string(&cfg, text, "fuzz.conf", &errs)) {
 		/* Every message must be a terminated string. */
 		for (i = 0; i < errs.count; i++) {
-			if (!memchr(errs.msg[i], '\0', MCONF_ERR_LEN))
+			if (!memchr(errs.msg[i], '\0', MCONF_ERR_LEN)) {
 				abort();
+			}
 		}
-		if (errs.count == 0 || errs.count > MCONF_MAX_ERRORS)
+		if (errs.count == 0 || errs.count > MCONF_MAX_ERRORS) {
 			abort();
+		}
 		free(text);
 		return 0;
 	}
 	free(text);
 
 	f = open_memstream(&out, &len);
-	if (!f)
+	if (!f) {
 		return 0;
+	}
 	mconf_print(&cfg, f);
 	fclose(f);
 	if (mconf_load_string(&again, out, "printed", &errs) ||
-	    memcmp(&cfg, &again, sizeof(cfg)))
+	    memcmp(&cfg, &again, sizeof(cfg))) {
 		abort();
+	}
 	free(out);
 	return 0;
 }

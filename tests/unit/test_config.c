@@ -29,14 +29,16 @@ static const char *cfgt_repo_path(const char *rel, char *buf, size_t len)
 {
 	const char *slash;
 
-	if (!access(rel, R_OK))
+	if (!access(rel, R_OK)) {
 		return rel;
+	}
 	slash = strstr(__FILE__, "tests/unit/");
 	if (slash) {
 		snprintf(buf, len, "%.*s%s", (int)(slash - __FILE__), __FILE__,
 			 rel);
-		if (!access(buf, R_OK))
+		if (!access(buf, R_OK)) {
 			return buf;
+		}
 	}
 	cr_assert_fail("cannot find %s (run from the repository root)", rel);
 	return NULL;
@@ -75,8 +77,9 @@ static int cfgt_find(const struct mconf_errors *e, const char *a,
 	unsigned i;
 
 	for (i = 0; i < e->count; i++) {
-		if (strstr(e->msg[i], a) && (!b || strstr(e->msg[i], b)))
+		if (strstr(e->msg[i], a) && (!b || strstr(e->msg[i], b))) {
 			return (int)i;
+		}
 	}
 	return -1;
 }
@@ -368,13 +371,15 @@ Test(config, example_documents_the_real_defaults)
 		}
 	}
 	for (i = 0; mconf_schema_item(i); i++) {
-		if (!(mconf_schema_item(i)->flags & MCONF_F_REQUIRED))
+		if (!(mconf_schema_item(i)->flags & MCONF_F_REQUIRED)) {
 			n_keys++;
+		}
 	}
 	cr_assert_eq(n_uncommented, n_keys, "%u commented defaults, %zu keys",
 		     n_uncommented, n_keys);
-	if (mconf_load_string(&uncommented, text, "uncommented", &e))
+	if (mconf_load_string(&uncommented, text, "uncommented", &e)) {
 		cfgt_dump(&e);
+	}
 	cr_assert_eq(e.count, 0);
 	cr_assert_eq(memcmp(&as_is, &uncommented, sizeof(as_is)), 0,
 		     "a documented default differs from the table");
@@ -397,8 +402,9 @@ Test(config, every_example_config_loads)
 	for (i = 0; i < g.gl_pathc; i++) {
 		int rc = mconf_load_file(&cfg, g.gl_pathv[i], &e);
 
-		if (rc)
+		if (rc) {
 			cfgt_dump(&e);
+		}
 		cr_assert_eq(rc, 0, "%s", g.gl_pathv[i]);
 		cr_assert_geq(cfg.n_ports, 1);
 	}
@@ -602,7 +608,8 @@ Test(config, bad_enum_name)
 
 Test(config, bad_strings)
 {
-	cfgt_expect_err("ports = ({\n\tinterface = \"abcdefghijklmnop\";\n});\n",
+	cfgt_expect_err("ports = ({\n\tinterface = "
+			"\"abcdefghijklmnop\";\n});\n",
 			"t.conf:2: ports[0].interface:",
 			"longer than 15 characters");
 	cfgt_expect_err("ports = ({\n\tinterface = \"eth/1\";\n});\n",
@@ -612,8 +619,8 @@ Test(config, bad_strings)
 	cfgt_expect_err(ONE_PORT "ipc = {\n\trundir = \"run/meridian\";\n};\n",
 			"t.conf:3: ipc.rundir:", "not an absolute path");
 	cfgt_expect_err(ONE_PORT "ipc = {\n\trundir = \"/tmp/"
-			"aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa"
-			"aaaaaaaaaaaaaaaa\";\n};\n",
+			"aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa"
+			"aaaaaaaaaaaaaaaaaaaa\";\n};\n",
 			"t.conf:3: ipc.rundir:", "longer than 75 characters");
 	cfgt_expect_err("ports = ({ interface = \"e\";\n"
 			"\tphc_device = \"ptp0\";\n});\n",
@@ -794,8 +801,9 @@ Test(config, all_errors_are_collected_in_line_order)
 		"\tbogus = 1;\n"				/* 7 */
 		"};\n", "t.conf", &e);
 	cr_assert_eq(rc, -EINVAL);
-	if (e.count != 4)
+	if (e.count != 4) {
 		cfgt_dump(&e);
+	}
 	cr_assert_eq(e.count, 4);
 	cr_assert_eq(e.dropped, 0);
 	cr_assert_eq(e.line[0], 2);
