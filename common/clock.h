@@ -22,8 +22,13 @@
  *   - step(ns) adds ns to the clock (positive = forward).
  *   - functions return 0 or -errno; constructors return NULL with errno
  *     set, after logging once with the device or path.
+ *   - gettime gives whole nanoseconds (truncated); from_realtime and
+ *     sysoff keep the sim clock's sub-ns part.
  *   - a struct clk is used by one thread at a time; several processes may
- *     share a sim clock (its writers serialise on a file lock).
+ *     share a sim clock (its writers serialise on a file lock). The lock
+ *     belongs to the open file, so a child of fork() must not steer
+ *     through its parent's struct clk: it attaches with its own
+ *     clk_sim_create(path, NULL).
  */
 #ifndef MERIDIAN_CLOCK_H
 #define MERIDIAN_CLOCK_H
@@ -136,24 +141,31 @@ int clk_sysoff_pick(const int64_t (*samples)[3], int n,
 #define CLK_SIM_MAX_ADJ_DEFAULT	500000.0
 #define CLK_SIM_MAX_ADJ_LIMIT	((double)SIM_PPB_MAX)
 
+/* What clk_sim_create() does when the path already exists. */
+enum clk_sim_exist {
+	CLK_SIM_EXCL,		/* fail with EEXIST */
+	CLK_SIM_ATTACH,		/* attach to it as it is, parameters unused
+				 * (a restarted daemon keeps the clock) */
+	CLK_SIM_OVERWRITE,	/* re-initialise it in place; attached
+				 * processes see the new state through the
+				 * seqlock */
+};
+
 struct clk_sim_params {
 	double freq_error_ppb;	/* intrinsic error, + = fast, |..| <= 1e8 */
 	int64_t offset_ns;	/* initial sim time - CLOCK_REALTIME */
 	double max_adj_ppb;	/* 0 = CLK_SIM_MAX_ADJ_DEFAULT */
-	/*
-	 * false: fail with EEXIST if path exists. true: re-initialise an
-	 * existing sim clock file in place (attached processes see the new
-	 * state through the seqlock); a file that is not one is refused.
-	 */
-	bool overwrite;
+	enum clk_sim_exist if_exists;
 };
 
 /*
  * Create (p != NULL) or attach to (p == NULL) the sim clock at path.
  * A new file appears atomically (built under a temporary name, then
- * linked), so an attacher never sees a half-written one. errno on
- * attach: ENOENT, EINVAL (not a sim clock: short, wrong magic or size),
- * EPROTO (other layout version), or from open/mmap.
+ * linked), so an attacher never sees a half-written one. An existing path
+ * is handled as p->if_exists says; ATTACH and OVERWRITE refuse (EINVAL) a
+ * file that is not a sim clock. errno on attach: ENOENT, EINVAL (not a
+ * sim clock: short, wrong magic or size, bad checksum), EPROTO (other
+ * layout version), or from open/mmap; ERANGE for bad parameters.
  */
 struct clk *clk_sim_create(const char *path, const struct clk_sim_params *p);
 

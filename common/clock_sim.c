@@ -536,6 +536,11 @@ static int sim_build(struct clk_sim *s, const struct clk_sim_state *st,
 		shm_store(s->shm, st);		/* nobody else sees it yet */
 		if (link(tmp, s->path))
 			err = -errno;
+		/* a filesystem without hard links: same, by rename */
+		if ((err == -EPERM || err == -EOPNOTSUPP) &&
+		    renameat2(AT_FDCWD, tmp, AT_FDCWD, s->path,
+			      RENAME_NOREPLACE) == 0)
+			err = 0;
 	}
 	unlink(tmp);
 	free(tmp);
@@ -568,21 +573,23 @@ struct clk *clk_sim_create(const char *path, const struct clk_sim_params *p)
 		errno = ENOMEM;
 		return NULL;
 	}
-	if (p)
+	if (!p) {
+		err = sim_attach(s, &why);
+	} else {
 		err = sim_params_state(p, &st);
-	if (p && !err) {
-		err = sim_build(s, &st, &why);
-		if (err == -EEXIST && p->overwrite) {
+		if (!err)
+			err = sim_build(s, &st, &why);
+		if (!err) {
+			s->base.max_adj = sim_sppb_to_ppb(st.max_adj_sppb);
+		} else if (err == -EEXIST && p->if_exists != CLK_SIM_EXCL) {
 			err = sim_attach(s, &why);
-			if (!err) {
+			if (!err && p->if_exists == CLK_SIM_OVERWRITE) {
 				why = "overwrite";
 				err = sim_update(s, upd_reset, &st);
+				s->base.max_adj =
+					sim_sppb_to_ppb(st.max_adj_sppb);
 			}
 		}
-		if (!err)
-			s->base.max_adj = sim_sppb_to_ppb(st.max_adj_sppb);
-	} else if (!p) {
-		err = sim_attach(s, &why);
 	}
 	if (err) {
 		pr_err("sim clock %s: %s: %s", path, why, strerror(-err));

@@ -130,4 +130,20 @@ t_check "a bad number exits 2" [ $? -eq 2 ]
 t_check "read in A still works" rd "$A" r7
 t_check "rejected updates changed nothing" [ "$(val r7 gen)" = 4 ]
 
+# --- an existing clock: keep it (daemon restart) or re-initialise it ------
+t_check "create --keep on an existing clock exits 0" \
+	nsx "$B" "$SC" create "$CLK" --keep --freq-ppb 7
+t_check "read in A" rd "$A" r8
+t_check "--keep left the update count" [ "$(val r8 gen)" = 4 ]
+t_check "--keep left the adjustment" [ "$(val r8 adj_ppb)" = 250000.000 ]
+t_check "--keep left the oscillator" \
+	[ "$(val r8 freq_error_ppb)" = 100000.000 ]
+t_check "create --force from B" nsx "$B" "$SC" create "$CLK" --force \
+	--freq-ppb -20 --offset-ns -2000000000
+t_check "read in A" rd "$A" r9
+t_check "--force: offset -2 s" within "$(val r9 diff_ns)" -2000000000 1000
+t_check "--force: oscillator -20 ppb" [ "$(val r9 freq_error_ppb)" = -20.000 ]
+t_check "--force: no adjustment" [ "$(val r9 adj_ppb)" = 0.000 ]
+t_check "--force: one more update" [ "$(val r9 gen)" = 5 ]
+
 t_done

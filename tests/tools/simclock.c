@@ -4,7 +4,7 @@
  * from the command line, e.g. from another network namespace.
  *
  *   simclock create PATH [--freq-ppb F] [--offset-ns N] [--max-adj-ppb M]
- *                        [--force]
+ *                        [--force | --keep]
  *   simclock read PATH
  *   simclock adj PATH PPB
  *   simclock step PATH NS
@@ -43,11 +43,13 @@
 static const char usage_text[] =
 "usage: simclock COMMAND PATH [ARGS]\n"
 "\n"
-"  create PATH [--freq-ppb F] [--offset-ns N] [--max-adj-ppb M] [--force]\n"
+"  create PATH [--freq-ppb F] [--offset-ns N] [--max-adj-ppb M]\n"
+"              [--force | --keep]\n"
 "        make a sim clock file: intrinsic frequency error F ppb (+ = fast,\n"
 "        default 0), initial offset N ns from CLOCK_REALTIME (default 0),\n"
-"        largest |adjfreq| M ppb (default 500000); --force re-initialises\n"
-"        an existing sim clock in place\n"
+"        largest |adjfreq| M ppb (default 500000). If PATH exists: fail\n"
+"        (default), --force re-initialises the sim clock in place, --keep\n"
+"        leaves it as it is\n"
 "  read PATH         print sim time, real time, difference and rates\n"
 "  adj PATH PPB      set the frequency adjustment (like clock_adjtime\n"
 "                    ADJ_FREQUENCY on a PHC), + = faster\n"
@@ -212,6 +214,7 @@ static int cmd_create(const char *path, int argc, char **argv)
 		{ "offset-ns", required_argument, NULL, 'o' },
 		{ "max-adj-ppb", required_argument, NULL, 'm' },
 		{ "force", no_argument, NULL, 'F' },
+		{ "keep", no_argument, NULL, 'k' },
 		{ NULL, 0, NULL, 0 },
 	};
 	struct clk_sim_params p = { 0 };
@@ -234,7 +237,10 @@ static int cmd_create(const char *path, int argc, char **argv)
 				goto bad;
 			break;
 		case 'F':
-			p.overwrite = true;
+			p.if_exists = CLK_SIM_OVERWRITE;
+			break;
+		case 'k':
+			p.if_exists = CLK_SIM_ATTACH;
 			break;
 		default:
 			return 2;

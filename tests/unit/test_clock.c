@@ -518,7 +518,7 @@ Test(clock, sim_create_exclusive_and_overwrite)
 
 	cr_assert_null(clk_sim_create(ck_path, &p));
 	cr_assert_eq(errno, EEXIST);
-	p.overwrite = true;
+	p.if_exists = CLK_SIM_OVERWRITE;
 	b = clk_sim_create(ck_path, &p);
 	cr_assert_not_null(b);
 	/* a, attached to the same file, sees the new state */
@@ -535,6 +535,35 @@ Test(clock, sim_create_exclusive_and_overwrite)
 	snprintf(cmd, sizeof(cmd), "test $(ls -A '%s' | wc -l) -eq 1",
 		 ck_dir);
 	cr_assert_eq(system(cmd), 0, "stray files in %s", ck_dir);
+}
+
+Test(clock, sim_create_attach_keeps_existing_state)
+{
+	struct clk *a = sim_new(300, 2000), *b;
+	struct clk_sim_params p = { .freq_error_ppb = -9,
+				    .max_adj_ppb = 1000,
+				    .if_exists = CLK_SIM_ATTACH };
+	struct clk_sim_state s0, s1;
+
+	cr_assert_eq(clk_adjfreq(a, 4321), 0);
+	s0 = sim_state(a);
+	/* a restarted daemon: same call whether or not the file exists */
+	b = clk_sim_create(ck_path, &p);
+	cr_assert_not_null(b);
+	s1 = sim_state(b);
+	cr_assert_eq(memcmp(&s0, &s1, sizeof(s0)), 0, "state changed");
+	cr_assert_float_eq(b->max_adj, CLK_SIM_MAX_ADJ_DEFAULT, 1e-9);
+	clk_destroy(a);
+	clk_destroy(b);
+	/* and on a missing path it creates with the parameters */
+	unlink(ck_path);
+	b = clk_sim_create(ck_path, &p);
+	cr_assert_not_null(b);
+	s1 = sim_state(b);
+	cr_assert_eq(s1.model.freq_sppb, SPPB(-9));
+	cr_assert_eq(s1.max_adj_sppb, SPPB(1000));
+	cr_assert_float_eq(b->max_adj, 1000.0, 1e-9);
+	clk_destroy(b);
 }
 
 static void write_file(const char *path, const void *buf, size_t len)
@@ -580,8 +609,11 @@ Test(clock, sim_attach_rejects_missing_and_garbage)
 	expect_attach_fails(EINVAL, "garbage");
 
 	/* overwrite refuses to clobber a file that is not a sim clock */
-	struct clk_sim_params p = { .overwrite = true };
+	struct clk_sim_params p = { .if_exists = CLK_SIM_OVERWRITE };
 
+	cr_assert_null(clk_sim_create(ck_path, &p));
+	cr_assert_eq(errno, EINVAL);
+	p.if_exists = CLK_SIM_ATTACH;
 	cr_assert_null(clk_sim_create(ck_path, &p));
 	cr_assert_eq(errno, EINVAL);
 	unsigned char back[128];
