@@ -115,7 +115,7 @@ t_check "offset grows at +350 ppm between samples ($growth ns in $gap ns)" \
 	within "$growth" "$(expr3 "$gap * 350e-6")" 1
 t_check "samples are about 100 ms apart" within "$gap" 150000000 100000000
 
-# --- errors are clean ----------------------------------------------------------
+# --- errors are clean ------------------------------------------------------
 nsx "$B" "$SC" read "$TMP/missing" >/dev/null 2>&1
 t_check "read of a missing path exits 1" [ $? -eq 1 ]
 head -c 128 /dev/urandom >"$TMP/garbage"
