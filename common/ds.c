@@ -193,7 +193,8 @@ int port_identity_cmp(const struct port_identity *a,
 	if (r) {
 		return r;
 	}
-	return (a->portNumber > b->portNumber) - (a->portNumber < b->portNumber);
+	return (a->portNumber > b->portNumber) -
+	       (a->portNumber < b->portNumber);
 }
 
 const char *port_state_str(int state)

@@ -290,7 +290,8 @@ int mgmt_put_parent_ds(struct tlv_writer *w, const struct parent_ds *ds)
 	codec_put_pid(d + PDS_PARENT, &ds->parentPortIdentity);
 	d[PDS_FLAGS] = ds->parentStats ? PDS_FLAG_PS : 0;
 	put_be16(d + PDS_VARIANCE, ds->observedParentOffsetScaledLogVariance);
-	put_be32(d + PDS_RATE, (uint32_t)ds->observedParentClockPhaseChangeRate);
+	put_be32(d + PDS_RATE,
+		 (uint32_t)ds->observedParentClockPhaseChangeRate);
 	d[PDS_GM_PRIORITY1] = ds->grandmasterPriority1;
 	codec_put_cq(d + PDS_GM_QUALITY, &ds->grandmasterClockQuality);
 	d[PDS_GM_PRIORITY2] = ds->grandmasterPriority2;

@@ -15,7 +15,7 @@
 #include "tlv.h"
 
 /* Fixed value lengths (octets after the 4-octet TLV header). */
-#define ORG_HDR_LEN		6	/* organizationId, organizationSubType */
+#define ORG_HDR_LEN		6	/* organizationId, ...SubType */
 #define UNICAST_REQUEST_LEN	6
 #define UNICAST_GRANT_LEN	8
 #define UNICAST_CANCEL_LEN	2
