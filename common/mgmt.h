@@ -82,7 +82,8 @@ struct mgmt_tlv {
 };
 
 /* The first TLV of a management message: 0, or -PTP_E_MGMT when there is
- * none or it is neither kind, -PTP_E_TLV_BODY when it is too short. */
+ * none or it is neither kind, -PTP_E_TLV_BODY when it is too short (or its
+ * optional displayData overruns it). */
 int mgmt_tlv_get(const struct ptp_msg *m, struct mgmt_tlv *out);
 
 /* CLOCK_DESCRIPTION data field (15.5.3.1.2). */
@@ -108,6 +109,16 @@ struct mgmt_clock_description {
 #define CLOCK_TYPE_E2E_TC	0x1000
 #define CLOCK_TYPE_MANAGEMENT	0x0800
 
+/*
+ * Decoders: 0; -PTP_E_INVAL when t is not a MANAGEMENT TLV with the
+ * matching managementId (a caller bug); -PTP_E_TLV_BODY when the data
+ * field is shorter than its layout. Longer data fields are accepted.
+ * Fields a data field does not carry are left 0/false (default_ds.sdoId;
+ * port_ds.delayAsymmetry, portEnable, masterOnly). PORT_DATA_SET's
+ * versionNumber octet is minorVersionNumber:4 | versionNumber:4 (2019
+ * Table 83): linuxptp 3.1.1 sends 0x02 (minor 0); its pmc prints the
+ * whole octet, so a 2.1 port (0x12) shows there as "versionNumber 18".
+ */
 int mgmt_get_default_ds(const struct mgmt_tlv *t, struct default_ds *out);
 int mgmt_get_current_ds(const struct mgmt_tlv *t, struct current_ds *out);
 int mgmt_get_parent_ds(const struct mgmt_tlv *t, struct parent_ds *out);
@@ -127,6 +138,8 @@ int mgmt_put_time_properties_ds(struct tlv_writer *w,
 int mgmt_put_port_ds(struct tlv_writer *w, const struct port_ds *ds);
 int mgmt_put_clock_description(struct tlv_writer *w,
 			       const struct mgmt_clock_description *cd);
+/* display NULL or "" omits displayData (as linuxptp does); longer than 255
+ * octets is -PTP_E_INVAL. Padded to an even length. */
 int mgmt_put_error(struct tlv_writer *w, uint16_t error_id, uint16_t id,
 		   const char *display);
 

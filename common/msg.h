@@ -200,14 +200,26 @@ int ptp_msg_body_len(int type);
 
 /*
  * Decode buf[0..len). Returns 0, or -PTP_E_* without touching anything but
- * *m. Trailing bytes after messageLength are ignored.
+ * *m. Trailing bytes after messageLength are ignored. Checks, in order:
+ * len < header: E_SHORT; versionPTP != 2 (any minorVersionPTP is
+ * accepted): E_VERSION; reserved type: E_TYPE; len < header + the type's
+ * body: E_SHORT; messageLength > len, > PTP_MSG_MAX or < header + body:
+ * E_LENGTH; a Timestamp with ns >= 10^9: E_TIMESTAMP; TLV framing
+ * (tlv_area_check): E_TLV; a Management message whose first TLV is not
+ * MANAGEMENT or MANAGEMENT_ERROR_STATUS: E_MGMT (its body is checked by
+ * mgmt_tlv_get()). Reserved fields are not kept.
  */
 int ptp_msg_unpack(const uint8_t *buf, size_t len, struct ptp_msg *m);
 
 /*
  * Encode m into buf[0..cap): header, body for m->hdr.messageType, then the
  * m->tlv_len bytes at m->tlv. messageLength is computed (the value in m is
- * ignored). Returns the number of bytes written or -PTP_E_*.
+ * ignored). Returns the number of bytes written or -PTP_E_*: E_INVAL for a
+ * reserved type, a nibble field > 15, an invalid Timestamp, TLV bytes
+ * that would not pass tlv_area_check() or a total above PTP_MSG_MAX;
+ * E_MGMT for a Management message without its TLV; E_NOSPACE when cap is
+ * too small. Reserved fields are written as zero. m->tlv may point into
+ * buf (re-packing in place).
  */
 int ptp_msg_pack(const struct ptp_msg *m, uint8_t *buf, size_t cap);
 
