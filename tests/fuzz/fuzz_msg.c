@@ -596,8 +596,8 @@ int main(int argc, char **argv)
 					  128, 128, 0, true, false, 0 };
 		struct current_ds cds = { 1, -(1000 << 16), 50000LL << 16 };
 		struct parent_ds pds = { { ids[1], 1 }, false, 0xffff,
-					 0x7fffffff, ids[1], { 6, 0x21, 0x4e5d },
-					 1, 128 };
+					 0x7fffffff, ids[1],
+					 { 6, 0x21, 0x4e5d }, 1, 128 };
 		struct time_properties_ds tp = { 37, true, false, false, true,
 						 true, true, 0x20 };
 		struct port_ds pd = { .portIdentity = { ids[0], 1 },
@@ -632,17 +632,23 @@ int main(int argc, char **argv)
 			m.body.management.actionField = k ? PTP_MGMT_RESPONSE :
 							    PTP_MGMT_GET;
 			tlv_writer_init(&w, tbuf, sizeof(tbuf));
-			switch (k) {
-			case 0: mgmt_put_empty(&w, MID_DEFAULT_DATA_SET); break;
-			case 1: mgmt_put_default_ds(&w, &dds); break;
-			case 2: mgmt_put_current_ds(&w, &cds); break;
-			case 3: mgmt_put_parent_ds(&w, &pds); break;
-			case 4: mgmt_put_time_properties_ds(&w, &tp); break;
-			case 5: mgmt_put_port_ds(&w, &pd); break;
-			case 6: mgmt_put_clock_description(&w, &cd); break;
-			case 7: mgmt_put_error(&w, MERR_NOT_SUPPORTED,
+			if (k == 0) {
+				mgmt_put_empty(&w, MID_DEFAULT_DATA_SET);
+			} else if (k == 1) {
+				mgmt_put_default_ds(&w, &dds);
+			} else if (k == 2) {
+				mgmt_put_current_ds(&w, &cds);
+			} else if (k == 3) {
+				mgmt_put_parent_ds(&w, &pds);
+			} else if (k == 4) {
+				mgmt_put_time_properties_ds(&w, &tp);
+			} else if (k == 5) {
+				mgmt_put_port_ds(&w, &pd);
+			} else if (k == 6) {
+				mgmt_put_clock_description(&w, &cd);
+			} else {
+				mgmt_put_error(&w, MERR_NOT_SUPPORTED,
 					       MID_FAULT_LOG, "no log");
-				break;
 			}
 			CHECK(w.err == 0);
 			m.tlv = tbuf;

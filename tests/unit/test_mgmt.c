@@ -250,16 +250,15 @@ Test(mgmt, time_properties_flags_one_by_one)
 	for (bit = 0; bit < 6; bit++) {
 		MG_WRITER(w, buf);
 
+		bool *flag[6] = {
+			&in.leap61, &in.leap59, &in.currentUtcOffsetValid,
+			&in.ptpTimescale, &in.timeTraceable,
+			&in.frequencyTraceable,
+		};
+
 		memset(&in, 0, sizeof(in));
 		in.currentUtcOffset = 37;
-		switch (bit) {
-		case 0: in.leap61 = true; break;
-		case 1: in.leap59 = true; break;
-		case 2: in.currentUtcOffsetValid = true; break;
-		case 3: in.ptpTimescale = true; break;
-		case 4: in.timeTraceable = true; break;
-		case 5: in.frequencyTraceable = true; break;
-		}
+		*flag[bit] = true;
 		cr_assert_eq(mgmt_put_time_properties_ds(&w, &in), 0);
 		cr_assert_eq(buf[8], 1u << bit, "bit %d", bit);
 		cr_assert_eq(get_be16(buf + 6), 37);

@@ -381,14 +381,17 @@ static void assert_msg_eq(const char *n, const struct ptp_msg *got,
 
 		assert_ts_eq(n, &ga->originTimestamp, &wa->originTimestamp);
 		cr_assert_eq(ga->currentUtcOffset, wa->currentUtcOffset);
-		cr_assert_eq(ga->grandmasterPriority1, wa->grandmasterPriority1);
-		cr_assert_eq(ga->grandmasterClockQuality.clockClass,
-			     wa->grandmasterClockQuality.clockClass);
-		cr_assert_eq(ga->grandmasterClockQuality.clockAccuracy,
-			     wa->grandmasterClockQuality.clockAccuracy);
-		cr_assert_eq(ga->grandmasterClockQuality.offsetScaledLogVariance,
-			     wa->grandmasterClockQuality.offsetScaledLogVariance);
-		cr_assert_eq(ga->grandmasterPriority2, wa->grandmasterPriority2);
+		const struct clock_quality *gq = &ga->grandmasterClockQuality;
+		const struct clock_quality *wq = &wa->grandmasterClockQuality;
+
+		cr_assert_eq(ga->grandmasterPriority1,
+			     wa->grandmasterPriority1);
+		cr_assert_eq(gq->clockClass, wq->clockClass);
+		cr_assert_eq(gq->clockAccuracy, wq->clockAccuracy);
+		cr_assert_eq(gq->offsetScaledLogVariance,
+			     wq->offsetScaledLogVariance);
+		cr_assert_eq(ga->grandmasterPriority2,
+			     wa->grandmasterPriority2);
 		cr_assert_arr_eq(ga->grandmasterIdentity.id,
 				 wa->grandmasterIdentity.id, 8);
 		cr_assert_eq(ga->stepsRemoved, wa->stepsRemoved);
@@ -720,7 +723,8 @@ Test(msg, flag_names_match_table_37)
 		build_sync(&m);
 		m.hdr.flagField = t[k].flag;
 		cr_assert_eq(ptp_msg_pack(&m, buf, sizeof(buf)), 44);
-		cr_assert_eq(buf[6 + t[k].octet], 1u << t[k].bit, "flag %zu", k);
+		cr_assert_eq(buf[6 + t[k].octet], 1u << t[k].bit, "flag %zu",
+			     k);
 		cr_assert_eq(buf[6 + !t[k].octet], 0, "flag %zu", k);
 	}
 }
@@ -733,7 +737,8 @@ Test(msg, correction_field_values)
 		{ -0x123456789abLL,
 		  { 0xff, 0xff, 0xfe, 0xdc, 0xba, 0x98, 0x76, 0x55 } },
 		{ INT64_MIN, { 0x80, 0, 0, 0, 0, 0, 0, 0 } },
-		{ INT64_MAX, { 0x7f, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff } },
+		{ INT64_MAX,
+		  { 0x7f, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff } },
 		{ 0x0102030405060708LL, { 1, 2, 3, 4, 5, 6, 7, 8 } },
 	};
 	uint8_t buf[64];

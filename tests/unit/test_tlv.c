@@ -67,7 +67,7 @@ Test(tlv, organization_extension_all_three_types)
 	};
 	uint8_t want[] = {
 		0x00, 0x03, 0x00, 0x0a,		/* type (patched), length 10 */
-		0x00, 0x80, 0xc2,		/* organizationId (IEEE 802.1) */
+		0x00, 0x80, 0xc2,		/* organizationId: 802.1 */
 		0x00, 0x00, 0x01,		/* organizationSubType */
 		0xde, 0xad, 0xbe, 0xef,		/* dataField */
 	};
@@ -105,7 +105,7 @@ Test(tlv, organization_extension_all_three_types)
 
 Test(tlv, organization_extension_bad)
 {
-	static const uint8_t v[] = { 0, 0x80, 0xc2, 0, 0 };
+	static const uint8_t v[] = { 0, 0x80, 0xc2, 0, 0, 1 };
 	struct tlv_raw t = { TLV_ORGANIZATION_EXTENSION, 5, v };
 	struct tlv_org o;
 
@@ -350,7 +350,7 @@ Test(tlv, pad_and_raw)
 Test(tlv, unknown_tlv_skipped_by_length)
 {
 	static const uint8_t area[] = {
-		0x7f, 0xf0, 0x00, 0x05, 1, 2, 3, 4, 5,	/* unknown, odd length */
+		0x7f, 0xf0, 0x00, 0x05, 1, 2, 3, 4, 5,	/* unknown, odd */
 		0x00, 0x08, 0x00, 0x08,			/* PATH_TRACE */
 		0x00, 0x11, 0x22, 0xff, 0xfe, 0x33, 0x44, 0x55,
 		0x00, 0x00, 0x00, 0x00,			/* type 0, empty */
