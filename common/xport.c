@@ -136,13 +136,14 @@ static const struct xport_ops *ops_of(enum xport_kind k)
 }
 
 /* Check (and in hardware mode switch on) the interface's timestamping. */
-static int ts_setup(const struct xport_cfg *cfg, char *warn, size_t warnlen,
-		    char *err, size_t errlen)
+static int ts_setup(const struct xport_cfg *cfg, int *phc_index, char *warn,
+		    size_t warnlen, char *err, size_t errlen)
 {
 	struct tstamp_caps caps;
 	int fd, rc;
 
 	warn[0] = '\0';
+	*phc_index = -1;
 	rc = tstamp_caps_get(-1, cfg->ifname, &caps);
 	if (rc) {
 		if (cfg->ts_mode == TS_SOFTWARE) {
@@ -155,6 +156,7 @@ static int ts_setup(const struct xport_cfg *cfg, char *warn, size_t warnlen,
 			 cfg->ifname, strerror(-rc));
 		return rc;
 	}
+	*phc_index = caps.phc_index;
 	rc = tstamp_caps_check(cfg->ifname, &caps, cfg->ts_mode, err, errlen);
 	if (rc < 0) {
 		return rc;
@@ -185,7 +187,7 @@ struct xport *xport_open(const struct xport_cfg *cfg, char *err,
 	const struct xport_ops *ops = ops_of(cfg->kind);
 	char warn[sizeof(((struct xport *)0)->warning)];
 	struct xport *x;
-	int ifindex;
+	int ifindex, phc, rc;
 
 	if (errlen) {
 		err[0] = '\0';
@@ -213,8 +215,9 @@ struct xport *xport_open(const struct xport_cfg *cfg, char *err,
 		errno = -ifindex;
 		return NULL;
 	}
-	if (ts_setup(cfg, warn, sizeof(warn), err, errlen) < 0) {
-		errno = EOPNOTSUPP;
+	rc = ts_setup(cfg, &phc, warn, sizeof(warn), err, errlen);
+	if (rc < 0) {
+		errno = -rc;
 		return NULL;
 	}
 	x = ops->open(cfg, ifindex, err, errlen);
@@ -222,6 +225,7 @@ struct xport *xport_open(const struct xport_cfg *cfg, char *err,
 		return NULL;
 	}
 	x->ops = ops;
+	x->phc_index = phc;
 	snprintf(x->warning, sizeof(x->warning), "%s", warn);
 	if (warn[0]) {
 		pr_warn("%s", warn);
@@ -261,6 +265,11 @@ int xport_ifindex(const struct xport *x)
 enum xport_kind xport_kind_of(const struct xport *x)
 {
 	return x->kind;
+}
+
+int xport_phc_index(const struct xport *x)
+{
+	return x->phc_index;
 }
 
 bool xport_explicit_ids(const struct xport *x)

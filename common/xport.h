@@ -156,6 +156,9 @@ const struct xport_stats *xport_stats(const struct xport *x);
 const char *xport_ifname(const struct xport *x);
 int xport_ifindex(const struct xport *x);
 enum xport_kind xport_kind_of(const struct xport *x);
+/* /dev/ptpN index of the interface's PHC as ETHTOOL_GET_TS_INFO said, or
+ * -1 (none, or the driver does not say). */
+int xport_phc_index(const struct xport *x);
 /* true once sends carry their id in SCM_TS_OPT_ID; false while the
  * kernel's own OPT_ID counter is mirrored. */
 bool xport_explicit_ids(const struct xport *x);
@@ -216,6 +219,7 @@ struct xport {
 	int optid_cmsg;		/* SCM_TS_OPT_ID: 1 yes, 0 no, -1 untried */
 	struct tstamp_track track;
 	struct xport_stats st;
+	int phc_index;		/* -1: none */
 	char warning[160];
 };
 

@@ -133,9 +133,14 @@ if [ -n "$CAP" ]; then
 	# Frames matching a display filter; "error" if tshark rejects it.
 	count() {
 		local out
-		out=$(tshark -r "$CAP" -Y "$1" 2>&1) || { echo error; return; }
+		out=$(tshark -r "$CAP" -Y "$1" 2>"$D/tshark.r.err") || {
+			cat "$D/tshark.r.err" >&2
+			echo error
+			return
+		}
 		[ -z "$out" ] && echo 0 || echo "$out" | wc -l
 	}
+	echo "capture: $(count ptp) PTP frames"
 	E2E_UDP4=$((${SENT[udp4-e2e]}))
 	P2P_UDP4=$((${SENT[udp4-p2p]}))
 	E2E_UDP6=$((${SENT[udp6-e2e]}))

@@ -4,9 +4,10 @@
  * interface (for tests/integration/10-transports.sh and 11-linkwatch.sh).
  *
  *   xport_probe -i IF [-t udp4|udp6|l2] [-p] [-H] send N
- *	N event messages (Sync-like, type 0; Pdelay_Req-like, type 2, with
- *	-p) and N general ones (Follow_Up-like, type 8; Pdelay_Resp_Follow_Up-
- *	like, type 0xA, with -p) to the E2E group (peer-delay group with -p);
+ *	N event messages (Sync-like, type 0, 44 bytes; Pdelay_Req-like, type
+ *	2, 54 bytes, with -p) and N general ones (Follow_Up-like, type 8;
+ *	Pdelay_Resp_Follow_Up-like, type 0xA, with -p), sequenceId 0..N-1, to
+ *	the E2E group (peer-delay group with -p), 5 ms apart (--interval);
  *	waits for the TX stamp of every event message, then prints
  *	"sent_event N sent_general N txts N missing N late N unmatched N
  *	 txts_bad N ids explicit|kernel".
