@@ -121,7 +121,8 @@ check: all
 
 unit: $(UNIT_BIN)
 	@echo "== unit tests ($(BUILD))"
-	$(UNIT_BIN) --jobs 2 --short-filename
+	LSAN_OPTIONS=suppressions=$(CURDIR)/tests/lsan.supp:print_suppressions=0 \
+	  $(UNIT_BIN) --jobs 2 --short-filename
 
 unit-asan:
 	@$(MAKE) --no-print-directory SANITIZE=1 unit
