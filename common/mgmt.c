@@ -111,6 +111,7 @@ int mgmt_tlv_get(const struct ptp_msg *m, struct mgmt_tlv *out)
 			out->displayData.length = n;
 			out->displayData.text = n ? v + MERR_FIXED_LEN + 1 :
 						    NULL;
+			out->display_present = true;
 		}
 		return 0;
 	default:
@@ -162,20 +163,18 @@ int mgmt_put_empty(struct tlv_writer *w, uint16_t id)
 	return data_begin(w, id, 0) ? 0 : w->err;
 }
 
-int mgmt_put_error(struct tlv_writer *w, uint16_t error_id, uint16_t id,
-		   const char *display)
+int mgmt_put_error_text(struct tlv_writer *w, uint16_t error_id, uint16_t id,
+			const struct ptp_text *display)
 {
-	size_t n = display ? strlen(display) : 0;
 	size_t vlen = MERR_FIXED_LEN;
 	uint8_t *v;
 
-	if (n > UINT8_MAX) {
+	if (display && display->length && !display->text) {
 		return put_inval(w);
 	}
-	/* No displayData for NULL or "" (as linuxptp sends); otherwise a
-	 * PTPText padded to an even length. */
-	if (n) {
-		vlen += 1 + n;
+	/* displayData, when given, is a PTPText padded to an even length. */
+	if (display) {
+		vlen += 1 + display->length;
 		vlen += vlen & 1;
 	}
 	v = tlv_put_begin(w, TLV_MANAGEMENT_ERROR_STATUS, vlen);
@@ -184,11 +183,27 @@ int mgmt_put_error(struct tlv_writer *w, uint16_t error_id, uint16_t id,
 	}
 	put_be16(v, error_id);
 	put_be16(v + 2, id);
-	if (n) {
-		v[MERR_FIXED_LEN] = (uint8_t)n;
-		memcpy(v + MERR_FIXED_LEN + 1, display, n);
+	if (display) {
+		v[MERR_FIXED_LEN] = display->length;
+		if (display->length) {
+			memcpy(v + MERR_FIXED_LEN + 1, display->text,
+			       display->length);
+		}
 	}
 	return 0;
+}
+
+int mgmt_put_error(struct tlv_writer *w, uint16_t error_id, uint16_t id,
+		   const char *display)
+{
+	size_t n = display ? strlen(display) : 0;
+	struct ptp_text t = { (uint8_t)n, (const uint8_t *)display };
+
+	if (n > UINT8_MAX) {
+		return put_inval(w);
+	}
+	/* No displayData for NULL or "" (as linuxptp sends). */
+	return mgmt_put_error_text(w, error_id, id, n ? &t : NULL);
 }
 
 /* ---- data sets -------------------------------------------------------- */

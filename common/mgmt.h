@@ -12,6 +12,7 @@
 #ifndef MERIDIAN_MGMT_H
 #define MERIDIAN_MGMT_H
 
+#include <stdbool.h>
 #include <stdint.h>
 
 #include "ds.h"
@@ -79,6 +80,10 @@ struct mgmt_tlv {
 	/* TLV_MANAGEMENT_ERROR_STATUS only. */
 	uint16_t managementErrorId;
 	struct ptp_text displayData;
+	/* displayData was on the wire (possibly as an empty PTPText, as
+	 * ptpd 2.3.1 sends it); false when the TLV ends after the reserved
+	 * octets (as linuxptp sends it). */
+	bool display_present;
 };
 
 /* The first TLV of a management message: 0, or -PTP_E_MGMT when there is
@@ -142,5 +147,10 @@ int mgmt_put_clock_description(struct tlv_writer *w,
  * octets is -PTP_E_INVAL. Padded to an even length. */
 int mgmt_put_error(struct tlv_writer *w, uint16_t error_id, uint16_t id,
 		   const char *display);
+/* The same with an explicit PTPText: display NULL omits displayData, a
+ * zero-length one is written as an empty PTPText (length octet 0 and a
+ * pad octet), so any received error status re-encodes to its own bytes. */
+int mgmt_put_error_text(struct tlv_writer *w, uint16_t error_id, uint16_t id,
+			const struct ptp_text *display);
 
 #endif

@@ -354,6 +354,34 @@ static void mgmt_roundtrip(const struct mgmt_tlv *t)
 	}
 }
 
+/* An error status re-encodes to the same fields, displayData included
+ * (absent, empty or text). */
+static void mgmt_error_roundtrip(const struct mgmt_tlv *t)
+{
+	static uint8_t tbuf[PTP_MSG_MAX], mbuf[PTP_MSG_MAX];
+	struct ptp_msg m, got;
+	struct tlv_writer w;
+	struct mgmt_tlv t2;
+	int n;
+
+	tlv_writer_init(&w, tbuf, sizeof(tbuf));
+	CHECK(mgmt_put_error_text(&w, t->managementErrorId, t->managementId,
+				  t->display_present ? &t->displayData :
+						       NULL) == 0);
+	memset(&m, 0, sizeof(m));
+	ptp_header_init(&m.hdr, PTP_MANAGEMENT);
+	m.tlv = tbuf;
+	m.tlv_len = (uint16_t)w.len;
+	n = ptp_msg_pack(&m, mbuf, sizeof(mbuf));
+	CHECK(n > 0);
+	CHECK(ptp_msg_unpack(mbuf, (size_t)n, &got) == 0);
+	CHECK(mgmt_tlv_get(&got, &t2) == 0);
+	CHECK(t2.managementErrorId == t->managementErrorId);
+	CHECK(t2.managementId == t->managementId);
+	CHECK(t2.display_present == t->display_present);
+	CHECK(text_eq(&t2.displayData, &t->displayData));
+}
+
 static void check_mgmt(const struct ptp_msg *m)
 {
 	struct mgmt_tlv t;
@@ -369,6 +397,8 @@ static void check_mgmt(const struct ptp_msg *m)
 	if (t.tlvType == TLV_MANAGEMENT) {
 		CHECK(t.data_len == 0 || t.data >= m->tlv);
 		mgmt_roundtrip(&t);
+	} else {
+		mgmt_error_roundtrip(&t);
 	}
 }
 

@@ -153,7 +153,6 @@ static int mgmt_recode(const struct ptp_msg *m, const struct tlv_raw *t,
 	struct parent_ds pds;
 	struct port_ds portds;
 	struct mgmt_tlv mt;
-	char text[256];
 	int err;
 
 	err = mgmt_tlv_get(m, &mt);
@@ -162,14 +161,10 @@ static int mgmt_recode(const struct ptp_msg *m, const struct tlv_raw *t,
 	}
 	*typed = true;
 	if (mt.tlvType == TLV_MANAGEMENT_ERROR_STATUS) {
-		/* mgmt_put_error() takes a C string: no NUL may hide in
-		 * the text, or the re-encoding is (rightly) different. */
-		memcpy(text, mt.displayData.text ? (const char *)
-		       mt.displayData.text : "", mt.displayData.length);
-		text[mt.displayData.length] = '\0';
 		/* An encoder failure shows in w->err. */
-		mgmt_put_error(w, mt.managementErrorId, mt.managementId,
-			       t->length > 8 ? text : NULL);
+		mgmt_put_error_text(w, mt.managementErrorId, mt.managementId,
+				    mt.display_present ? &mt.displayData :
+							 NULL);
 		return 0;
 	}
 	if (!mt.data_len) {

@@ -468,11 +468,38 @@ Test(mgmt, error_status_with_and_without_display)
 		cr_assert_eq(mgmt_put_error(&w, MERR_NO_SUCH_ID, 0xc000, ""),
 			     0);
 		cr_assert_eq(w.len, sizeof(without));
+		t = mg_written(&w, without, sizeof(without), buf_msg,
+			       sizeof(buf_msg));
+		cr_assert(!t.display_present);
 		memset(longtext, 'x', sizeof(longtext) - 1);
 		longtext[sizeof(longtext) - 1] = 0;
 		cr_assert_eq(mgmt_put_error(&w, 1, 1, longtext),
 			     -PTP_E_INVAL);
 	}
+}
+
+/* ptpd 2.3.1 sends an empty displayData (length 0 plus a pad octet): it
+ * must decode as present-but-empty and re-encode to the same 10 octets. */
+Test(mgmt, error_status_empty_display_round_trip)
+{
+	static const uint8_t ptpd[] = {
+		0x00, 0x02, 0x00, 0x0a,
+		0x00, 0x02,			/* NO_SUCH_ID */
+		0xc0, 0x00,
+		0x00, 0x00, 0x00, 0x00,		/* reserved */
+		0x00,				/* displayData: empty */
+		0x00,				/* pad */
+	};
+	struct ptp_text empty = { 0, NULL };
+	struct mgmt_tlv t;
+	MG_WRITER(w, buf);
+
+	cr_assert_eq(mgmt_put_error_text(&w, MERR_NO_SUCH_ID, 0xc000, &empty),
+		     0);
+	t = mg_written(&w, ptpd, sizeof(ptpd), buf_msg, sizeof(buf_msg));
+	cr_assert(t.display_present);
+	cr_assert_eq(t.displayData.length, 0);
+	cr_assert_eq(t.managementId, 0xc000);
 }
 
 /* Management messages whose TLV is there but malformed. */
