@@ -85,6 +85,8 @@ FUZZ_FLAGS := -fsanitize=fuzzer-no-link,address,undefined \
 .PHONY: all deps check unit unit-asan fuzz-check fuzz integration bench \
         asan demo install clean tools
 .DEFAULT_GOAL := all
+# Keep intermediate objects (fuzz and tool objects come from chained rules).
+.SECONDARY:
 
 all: $(BUILD)/.deps-ok $(LIB) $(BINS) tools
 tools: $(TOOLS)
