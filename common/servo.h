@@ -67,8 +67,13 @@ struct servo *servo_create(const struct servo_cfg *cfg);
 void servo_destroy(struct servo *s);
 /*
  * One sample. offset_ns: local - master. local_ns: local time of the
- * sample (any monotonic time base in ns). Returns the frequency to apply
- * (ppb) and sets *state.
+ * sample, ns, increasing: the time of the steered clock (e.g. the sync's
+ * ingress timestamp), so that a JUMP the caller did shows in it (linreg
+ * needs this; PI only uses differences). Returns the frequency to apply
+ * (ppb, positive = faster; linuxptp's servos return its negative) and
+ * sets *state. The answer may be applied in every state: while UNLOCKED
+ * it is the frequency already applied. The sync interval is 1 s until
+ * servo_sync_interval() says otherwise.
  */
 double servo_sample(struct servo *s, int64_t offset_ns, int64_t local_ns,
 		    enum servo_state *state);
@@ -85,7 +90,10 @@ const char *servo_kind_str(enum servo_kind k);
  * median absolute deviation over the last `len` accepted values; a value
  * further than `k` MADs (and more than `floor_ns`) from the median is
  * rejected and counted. The first `len` values are accepted to fill the
- * window; `max_reject` rejections in a row reset it (the truth moved).
+ * window; `max_reject` rejections in a row reset it (the truth moved):
+ * the value completing the run is still reported rejected but starts the
+ * new window. max_reject 0 = never reset; len is clamped to
+ * 1..GATE_MAX_LEN; the limit is max(k * MAD, floor_ns).
  */
 #define GATE_MAX_LEN 32
 
