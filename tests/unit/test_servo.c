@@ -375,3 +375,508 @@ Test(servo, no_first_step_slews)
 		sv_fini(&m);
 	}
 }
+
+/* ---- closed loop: tracking, noise, steps, clamp ------------------------- */
+
+static const enum servo_kind sv_kinds[] = { SERVO_PI, SERVO_LINREG };
+#define SV_NKINDS (sizeof(sv_kinds) / sizeof(sv_kinds[0]))
+
+/*
+ * Locked at 10 ppm, then F ramps by 2 ppb per sample for 500 samples,
+ * then steps by 1 ppm; sync intervals 1, 1/16 and 2 s.
+ */
+Test(servo, tracks_frequency_ramp_and_step)
+{
+	static const double ivl[] = { 1.0, 0.0625, 2.0 };
+	unsigned k, j;
+	int i;
+
+	for (k = 0; k < SV_NKINDS; k++) {
+		for (j = 0; j < 3; j++) {
+			struct servo_cfg cfg = sv_cfg(sv_kinds[k]);
+			const char *n = servo_kind_str(sv_kinds[k]);
+			struct sv_sim m;
+
+			sv_init(&m, &cfg, 1e6, 10000.0, ivl[j]);
+			for (i = 0; i < 300; i++) {
+				sv_step(&m);
+			}
+			for (i = 0; i < 500; i++) {
+				m.freq_err += 2.0;
+				sv_step(&m);
+				cr_assert_lt(fabs(m.off), 50.0,
+					     "%s I=%g ramp %d: off %f", n,
+					     ivl[j], i, m.off);
+				cr_assert_geq(m.st, SERVO_LOCKED);
+			}
+			/* 1 ppm step: bounded error, back under 100 ns */
+			m.freq_err += 1000.0;
+			for (i = 0; i < 300; i++) {
+				sv_step(&m);
+				cr_assert_lt(fabs(m.off), 4000.0 * ivl[j] + 500,
+					     "%s I=%g step %d: off %f", n,
+					     ivl[j], i, m.off);
+				if (i >= 60) {
+					cr_assert_lt(fabs(m.off), 100.0,
+						     "%s I=%g step %d: off %f",
+						     n, ivl[j], i, m.off);
+				}
+			}
+			assert_near(m.adj, sv_cancel(m.freq_err), 1.0,
+				    "%s I=%g: adj %f", n, ivl[j], m.adj);
+			sv_fini(&m);
+		}
+	}
+}
+
+/* RMS of the true offset over samples [from, to) with white noise. */
+static double noise_rms(enum servo_kind kind, double noise_ns, int from,
+			int to, uint64_t *seed)
+{
+	struct servo_cfg cfg = sv_cfg(kind);
+	struct sv_sim m;
+	double ss = 0.0;
+	int i;
+
+	sv_init(&m, &cfg, 1e6, 50000.0, 1.0);
+	if (*seed) {
+		m.rng = m.seed = *seed;	/* same noise for both servos */
+	}
+	*seed = m.seed;
+	m.noise = noise_ns;
+	for (i = 0; i < to; i++) {
+		sv_step(&m);
+		if (i >= from) {
+			ss += m.off * m.off;
+			cr_assert_geq(m.st, SERVO_LOCKED,
+				      "seed %" PRIu64 " sample %d: %s",
+				      m.seed, i, servo_state_str(m.st));
+		}
+	}
+	sv_fini(&m);
+	return sqrt(ss / (to - from));
+}
+
+Test(servo, linreg_beats_pi_under_white_noise)
+{
+	uint64_t seed = 0;
+	double pi, lr;
+
+	pi = noise_rms(SERVO_PI, 500.0, 500, 3000, &seed);
+	lr = noise_rms(SERVO_LINREG, 500.0, 500, 3000, &seed);
+	cr_log_info("500 ns RMS noise: true offset RMS pi %.1f linreg %.1f",
+		    pi, lr);
+	/* PI with kp 0.7 passes most of the noise into the clock */
+	cr_assert_lt(pi, 1000.0, "seed %" PRIu64 ": pi %f", seed, pi);
+	cr_assert_gt(pi, 250.0, "seed %" PRIu64 ": pi %f", seed, pi);
+	cr_assert_lt(lr, 0.5 * pi, "seed %" PRIu64 ": linreg %f, pi %f",
+		     seed, lr, pi);
+}
+
+/*
+ * step_threshold 1 ms: a 10 ms disturbance once locked makes the servo
+ * step again (PI: two UNLOCKED samples re-measure the frequency, then
+ * JUMP; linreg: JUMP at once, then a fresh fit); without it, no step.
+ */
+Test(servo, step_threshold_resteps)
+{
+	static const int want_unlocked[] = { 2, 3 };	/* PI, linreg */
+	unsigned k;
+	int i, unlocked;
+
+	for (k = 0; k < SV_NKINDS; k++) {
+		struct servo_cfg cfg = sv_cfg(sv_kinds[k]);
+		const char *n = servo_kind_str(sv_kinds[k]);
+		struct sv_sim m;
+
+		cfg.step_threshold = 0.001;
+		sv_init(&m, &cfg, 1e6, 30000.0, 1.0);
+		for (i = 0; i < 50; i++) {
+			sv_step(&m);
+		}
+		cr_assert_eq(m.jumps, 1, "%s", n);
+		/* 0.9 ms: below the threshold, slewed */
+		m.off += 900000.0;
+		sv_step(&m);
+		cr_assert_eq(m.st, SERVO_LOCKED, "%s", n);
+		for (i = 0; i < 100; i++) {
+			sv_step(&m);
+		}
+		cr_assert_eq(m.jumps, 1, "%s", n);
+		cr_assert_lt(fabs(m.off), 100.0, "%s: off %f", n, m.off);
+		/* 10 ms: stepped */
+		m.off += 1e7;
+		unlocked = 0;
+		for (i = 0; i < 100; i++) {
+			sv_step(&m);
+			if (m.st == SERVO_UNLOCKED) {
+				unlocked++;
+			}
+		}
+		cr_assert_eq(m.jumps, 2, "%s: %d jumps", n, m.jumps);
+		cr_assert_eq(unlocked, want_unlocked[k], "%s: %d unlocked", n,
+			     unlocked);
+		cr_assert_lt(fabs(m.off), 100.0, "%s: off %f", n, m.off);
+		assert_near(m.adj, sv_cancel(m.freq_err), 1.0, "%s: adj %f", n,
+			    m.adj);
+		sv_fini(&m);
+
+		/* the same with step_threshold 0: slewed, never stepped */
+		cfg.step_threshold = 0.0;
+		sv_init(&m, &cfg, 1e6, 30000.0, 1.0);
+		for (i = 0; i < 50; i++) {
+			sv_step(&m);
+		}
+		m.off += 1e7;
+		for (i = 0; i < 100; i++) {
+			sv_step(&m);
+			cr_assert_neq(m.st, SERVO_JUMP, "%s", n);
+		}
+		cr_assert_eq(m.jumps, 1, "%s", n);
+		sv_fini(&m);
+	}
+}
+
+/*
+ * max_frequency 50 ppm: locked at F = 0, then F = +80 ppm for 200
+ * samples, beyond what the servo may answer: the answer stays within
+ * the clamp and the offset grows by 30 us a sample. Then F = +20 ppm:
+ * the offset can shrink by at most 30 us a sample, so recovery takes at
+ * least off / 30 us samples; without anti-windup, PI's integral would
+ * have grown by 0.3 * sum(offsets) ~ 1.8e8 ppb and keep the answer
+ * clamped far past zero (an overshoot of milliseconds).
+ */
+Test(servo, clamp_without_windup)
+{
+	const double fmax = 50000.0;
+	unsigned k;
+	int i, last_far;
+
+	for (k = 0; k < SV_NKINDS; k++) {
+		struct servo_cfg cfg = sv_cfg(sv_kinds[k]);
+		const char *n = servo_kind_str(sv_kinds[k]);
+		double released, overshoot = 0.0, bound;
+		struct sv_sim m;
+
+		cfg.max_frequency = fmax;
+		sv_init(&m, &cfg, 1e6, 0.0, 1.0);
+		for (i = 0; i < 50; i++) {
+			sv_step(&m);
+		}
+		m.freq_err = 80000.0;
+		for (i = 0; i < 200; i++) {
+			sv_step(&m);
+			cr_assert_leq(fabs(m.adj), fmax, "%s: %f", n, m.adj);
+		}
+		released = m.off;
+		/* ~(80 - 50) us a sample for 200 samples */
+		cr_assert_gt(released, 5e6, "%s: %f", n, released);
+		m.freq_err = 20000.0;
+		last_far = -1;
+		for (i = 0; i < 1000; i++) {
+			sv_step(&m);
+			cr_assert_leq(fabs(m.adj), fmax, "%s: %f", n, m.adj);
+			cr_assert_neq(m.st, SERVO_JUMP, "%s", n);
+			if (m.off < overshoot) {
+				overshoot = m.off;
+			}
+			if (fabs(m.off) > 1000.0) {
+				last_far = i;
+			}
+		}
+		/* (50 - 20) ppm of slew at most: released / 30000 samples */
+		bound = released / (fmax - 20000.0) * 1.25;
+		cr_assert_lt(last_far, bound, "%s: recovered after %d (%f)", n,
+			     last_far, bound);
+		cr_assert_gt(last_far, released / (fmax - 20000.0) - 2,
+			     "%s: faster than the clamp allows: %d", n,
+			     last_far);
+		cr_assert_gt(overshoot, -20000.0, "%s: overshoot %f", n,
+			     overshoot);
+		cr_assert_lt(fabs(m.off), 100.0, "%s: off %f", n, m.off);
+		sv_fini(&m);
+	}
+}
+
+/* ---- LOCKED_STABLE, reset, odd input ----------------------------------- */
+
+Test(servo, locked_stable_after_n_small_offsets)
+{
+	unsigned k;
+	int i, first_stable;
+
+	for (k = 0; k < SV_NKINDS; k++) {
+		struct servo_cfg cfg = sv_cfg(sv_kinds[k]);
+		const char *n = servo_kind_str(sv_kinds[k]);
+		struct sv_sim m;
+
+		cfg.stable_threshold_ns = 100.0;
+		cfg.stable_count = 5;
+		sv_init(&m, &cfg, 1e6, 30000.0, 1.0);
+		first_stable = -1;
+		for (i = 0; i < 40; i++) {
+			sv_step(&m);
+			if (m.st == SERVO_LOCKED_STABLE && first_stable < 0) {
+				first_stable = i;
+			}
+		}
+		/* no noise: offsets are 0 from the first LOCKED sample on,
+		 * so STABLE on the 5th LOCKED one (PI: U J L...; linreg:
+		 * U U U J L...) */
+		cr_assert_eq(first_stable, k == 0 ? 6 : 8, "%s: %d", n,
+			     first_stable);
+		cr_assert_eq(servo_state(m.s), SERVO_LOCKED_STABLE);
+		/* one offset of 500 ns: LOCKED again, STABLE 5 later */
+		m.off += 500.0;
+		sv_step(&m);
+		cr_assert_eq(m.st, SERVO_LOCKED, "%s", n);
+		for (i = 0; i < 40 && m.st != SERVO_LOCKED_STABLE; i++) {
+			sv_step(&m);
+			if (fabs((double)m.meas) >= 100.0) {
+				cr_assert_eq(m.st, SERVO_LOCKED, "%s", n);
+			}
+		}
+		cr_assert_eq(m.st, SERVO_LOCKED_STABLE, "%s", n);
+		/* reset: unlocked, and STABLE only after a new lock */
+		servo_reset(m.s);
+		cr_assert_eq(servo_state(m.s), SERVO_UNLOCKED);
+		sv_step(&m);
+		cr_assert_eq(m.st, SERVO_UNLOCKED, "%s", n);
+		sv_fini(&m);
+
+		/* threshold 0: never STABLE */
+		cfg.stable_threshold_ns = 0.0;
+		sv_init(&m, &cfg, 1e6, 30000.0, 1.0);
+		for (i = 0; i < 40; i++) {
+			sv_step(&m);
+			cr_assert_neq(m.st, SERVO_LOCKED_STABLE, "%s", n);
+		}
+		sv_fini(&m);
+	}
+}
+
+/*
+ * After servo_reset() a locked servo re-locks without a first step
+ * (linuxptp keeps first_update cleared), holding its frequency meanwhile.
+ */
+Test(servo, reset_relocks_without_first_step)
+{
+	unsigned k;
+	int i;
+
+	for (k = 0; k < SV_NKINDS; k++) {
+		struct servo_cfg cfg = sv_cfg(sv_kinds[k]);
+		const char *n = servo_kind_str(sv_kinds[k]);
+		struct sv_sim m;
+		double held;
+
+		sv_init(&m, &cfg, 1e6, 30000.0, 1.0);
+		for (i = 0; i < 50; i++) {
+			sv_step(&m);
+		}
+		held = m.adj;
+		servo_reset(m.s);
+		m.off += 50000.0;	/* above first_step_threshold */
+		sv_step(&m);
+		cr_assert_eq(m.st, SERVO_UNLOCKED, "%s", n);
+		assert_near(m.adj, held, 1e-9, "%s: %f", n, m.adj);
+		for (i = 0; i < 200; i++) {
+			sv_step(&m);
+			cr_assert_neq(m.st, SERVO_JUMP, "%s", n);
+		}
+		cr_assert_lt(fabs(m.off), 100.0, "%s: off %f", n, m.off);
+		sv_fini(&m);
+	}
+}
+
+Test(servo, initial_freq_held_while_unlocked)
+{
+	unsigned k;
+
+	for (k = 0; k < SV_NKINDS; k++) {
+		struct servo_cfg cfg = sv_cfg(sv_kinds[k]);
+		enum servo_state st;
+		struct servo *s;
+
+		cfg.initial_freq = -12345.0;
+		s = servo_create(&cfg);
+		cr_assert_not_null(s);
+		cr_assert_eq(servo_sample(s, 100, 1000000000, &st), -12345.0);
+		cr_assert_eq(st, SERVO_UNLOCKED);
+		servo_destroy(s);
+		/* clamped to max_frequency */
+		cfg.max_frequency = 1000.0;
+		s = servo_create(&cfg);
+		cr_assert_not_null(s);
+		cr_assert_eq(servo_sample(s, 100, 1000000000, &st), -1000.0);
+		servo_destroy(s);
+	}
+}
+
+/*
+ * A clock already corrected by initial_freq: the first estimate adds to
+ * it (PI: -F / (1 + F) overall, whatever was applied before).
+ */
+Test(servo, initial_freq_composes_with_estimate)
+{
+	unsigned k;
+	int i;
+
+	for (k = 0; k < SV_NKINDS; k++) {
+		struct servo_cfg cfg = sv_cfg(sv_kinds[k]);
+		struct sv_sim m;
+
+		cfg.initial_freq = 40000.0;
+		sv_init(&m, &cfg, 1e6, -100000.0, 1.0);
+		for (i = 0; i < 100; i++) {
+			sv_step(&m);
+		}
+		assert_near(m.adj, sv_cancel(m.freq_err), 0.01, "%s: %f",
+			    servo_kind_str(sv_kinds[k]), m.adj);
+		cr_assert_lt(fabs(m.off), 100.0);
+		sv_fini(&m);
+	}
+}
+
+Test(servo, time_going_back_restarts)
+{
+	unsigned k;
+
+	for (k = 0; k < SV_NKINDS; k++) {
+		struct servo_cfg cfg = sv_cfg(sv_kinds[k]);
+		enum servo_state st;
+		struct servo *s = servo_create(&cfg);
+		int64_t t = 100000000000LL;
+		int i;
+
+		cr_assert_not_null(s);
+		for (i = 0; i < 5; i++) {
+			servo_sample(s, 0, t += 1000000000, &st);
+		}
+		cr_assert_eq(st, SERVO_LOCKED);
+		servo_reset(s);
+		servo_sample(s, 0, t, &st);
+		cr_assert_eq(st, SERVO_UNLOCKED);
+		/* same or earlier local time: not a usable interval */
+		servo_sample(s, 0, t - 1000000000, &st);
+		cr_assert_eq(st, SERVO_UNLOCKED);
+		servo_destroy(s);
+	}
+}
+
+/* ---- gate ---------------------------------------------------------------- */
+
+Test(servo, gate_median_of_window)
+{
+	struct gate g;
+	static const int64_t odd[] = { 5, -3, 9, 1, 7 };	/* median 5 */
+	unsigned i;
+
+	gate_init(&g, 5, 3.0, 0, 0);
+	cr_assert_eq(gate_median(&g), 0);
+	for (i = 0; i < 5; i++) {
+		cr_assert(gate_check(&g, odd[i]));
+	}
+	cr_assert_eq(gate_median(&g), 5);
+	gate_init(&g, 4, 3.0, 0, 0);
+	gate_check(&g, 10);
+	gate_check(&g, 40);
+	cr_assert_eq(gate_median(&g), 25);
+	gate_check(&g, -100);
+	cr_assert_eq(gate_median(&g), 10);
+	gate_check(&g, 20);	/* -100 10 20 40 */
+	cr_assert_eq(gate_median(&g), 15);
+	cr_assert_eq(g.accepted, 4);
+	/* no overflow on extremes */
+	gate_init(&g, 2, 3.0, 0, 0);
+	gate_check(&g, INT64_MAX);
+	gate_check(&g, INT64_MAX - 2);
+	cr_assert_eq(gate_median(&g), INT64_MAX - 1);
+	/* len clamped */
+	gate_init(&g, 1000, 3.0, 0, 0);
+	cr_assert_eq(g.len, GATE_MAX_LEN);
+	gate_init(&g, 0, 3.0, 0, 0);
+	cr_assert_eq(g.len, 1);
+}
+
+static void gate_fill_noisy(struct gate *g, struct sv_sim *m, int64_t base,
+			    int n)
+{
+	int i;
+
+	for (i = 0; i < n; i++) {
+		cr_assert(gate_check(g, base + llround(30.0 * sv_gauss(m))),
+			  "seed %" PRIu64 " value %d", m->seed, i);
+	}
+}
+
+Test(servo, gate_rejects_single_outlier)
+{
+	struct sv_sim m = { 0 };
+	struct gate g;
+	int i;
+
+	m.rng = m.seed = sv_seed();
+	gate_init(&g, 16, 6.0, 200, 4);
+	gate_fill_noisy(&g, &m, 1000, 16);
+	/* steady values within ~4 sigma (MAD ~ 20, floor 200) pass */
+	for (i = 0; i < 200; i++) {
+		int64_t v = 1000 + llround(30.0 * sv_gauss(&m));
+
+		if (v > 1120) {
+			v = 1120;
+		} else if (v < 880) {
+			v = 880;
+		}
+		cr_assert(gate_check(&g, v), "seed %" PRIu64 ": %" PRId64,
+			  m.seed, v);
+	}
+	/* a 10x value */
+	cr_assert_not(gate_check(&g, 10000));
+	cr_assert_not(gate_check(&g, -8000));
+	cr_assert_eq(g.rejected, 2);
+	cr_assert_eq(g.accepted, 216);
+	/* the next good one passes and ends the run */
+	cr_assert(gate_check(&g, 1010));
+	cr_assert_eq(g.reject_run, 0);
+	assert_near((double)gate_median(&g), 1000.0, 40.0, "median %" PRId64,
+		    gate_median(&g));
+}
+
+Test(servo, gate_resets_after_max_reject)
+{
+	struct sv_sim m = { 0 };
+	struct gate g;
+	int i;
+
+	m.rng = m.seed = sv_seed();
+	gate_init(&g, 8, 5.0, 100, 3);
+	gate_fill_noisy(&g, &m, 0, 8);
+	/* the truth moves by 50 us: 3 rejections, the 3rd starts anew */
+	cr_assert_not(gate_check(&g, 50000));
+	cr_assert_not(gate_check(&g, 50010));
+	cr_assert_not(gate_check(&g, 49990));
+	cr_assert_eq(g.rejected, 3);
+	cr_assert_eq(g.n, 1);
+	cr_assert_eq(gate_median(&g), 49990);
+	/* the new window fills, then gates around the new value */
+	for (i = 0; i < 7; i++) {
+		cr_assert(gate_check(&g, 50000 + i));
+	}
+	cr_assert_eq(g.n, 8);
+	cr_assert_not(gate_check(&g, 0));
+	cr_assert(gate_check(&g, 50020));
+	assert_near((double)gate_median(&g), 50003.0, 5.0, "median %" PRId64,
+		    gate_median(&g));
+
+	/* max_reject 0: never reset */
+	gate_init(&g, 4, 5.0, 100, 0);
+	gate_fill_noisy(&g, &m, 0, 4);
+	for (i = 0; i < 50; i++) {
+		cr_assert_not(gate_check(&g, 50000));
+	}
+	cr_assert_eq(g.rejected, 50);
+	gate_reset(&g);
+	cr_assert_eq(g.n, 0);
+	cr_assert(gate_check(&g, 50000));
+}
