@@ -27,7 +27,7 @@ void servo_cfg_default(struct servo_cfg *cfg)
 		.max_frequency = 900000000.0,
 		.initial_freq = 0.0,
 		.stable_threshold_ns = 0.0,
-		.stable_count = 10,	/* linuxptp servo_num_offset_values */
+		.stable_count = 10,	/* linuxptp num_offset_values */
 	};
 }
 

@@ -76,7 +76,7 @@ static void lr_move_ref(struct linreg_servo *s, int64_t dx, int64_t dy)
 		struct lr_fit *f = &s->fit[i];
 
 		if (f->valid) {
-			/* y(ref_x + dx) - (ref_y + dy), with slope 1 + f->slope */
+			/* y(ref_x + dx) - ref_y - dy; slope 1 + s */
 			f->icept += (double)(dx - dy) + (double)dx * f->slope;
 		}
 	}

@@ -42,7 +42,7 @@ struct pi_servo {
 	int64_t local0;		/* ns, its local time */
 	double freq_int;	/* ppb to apply: the integral (pi.c: -drift) */
 	double last_freq;	/* ppb, last answer */
-	double kp, ki;		/* per sample, scaled by the sync interval */
+	double kp, ki;		/* scaled by the sync interval */
 	int count;		/* 0: no sample, 1: one kept, 2: running */
 	/* kp = kp_scale * I^kp_exp, at most kp_norm_max / I; same for ki */
 	double kp_scale, kp_exp, kp_norm_max;

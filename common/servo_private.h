@@ -45,7 +45,7 @@ struct servo {
 	/* no JUMP or LOCKED yet: first_step_ns applies */
 	bool first_update;
 	enum servo_state state;		/* of the last sample */
-	unsigned stable_run;		/* consecutive LOCKED |offset| < thr */
+	unsigned stable_run;		/* LOCKED run with |offset| < thr */
 };
 
 /* Constructors of the kinds: allocate, set ops and private state only. */
