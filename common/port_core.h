@@ -171,6 +171,16 @@ struct port_counters {
 	uint64_t mgmt_answered;
 	uint64_t mgmt_errors;		/* answered with an error status */
 	uint64_t announce_timeouts;
+	/* Added with port_core.c: */
+	uint64_t followup_lost;		/* two-step Sync whose Follow_Up
+					 * never came */
+	uint64_t delay_resp_lost;	/* Delay_Req never answered */
+	uint64_t pdelay_resp_lost;	/* Pdelay_Req never answered */
+	uint64_t pdelay_mismatch;	/* Pdelay_Resp(_Follow_Up) for our
+					 * port but not our request */
+	uint64_t pdelay_multi_resp;	/* several responders to one
+					 * Pdelay_Req: exchange ignored */
+	uint64_t tx_pack_err;		/* a message we could not encode */
 };
 
 #define FOREIGN_MASTER_MAX		8
@@ -198,6 +208,17 @@ const struct bmca_ds *port_core_erbest(const struct port_core *pc);
 unsigned port_core_erbest_path(const struct port_core *pc,
 			       struct clock_identity *out, unsigned max);
 const struct port_counters *port_core_counters(const struct port_core *pc);
+/*
+ * pathTraceDS.list (16.2) without our own identity: the path of the
+ * Announce of the master this clock follows (a boundary clock's slave
+ * port's port_core_erbest_path()). Announces sent with cfg.path_trace
+ * carry this list plus our clockIdentity. Empty by default (as a
+ * grandmaster or an ordinary clock). At most PATH_TRACE_MAX are kept.
+ */
+void port_core_set_path_trace(struct port_core *pc,
+			      const struct clock_identity *ids, unsigned n);
+/* neighborRateRatio of the P2P link (1.0 until measured or in E2E). */
+double port_core_rate_ratio(const struct port_core *pc);
 /* Current mean path delay (E2E) or link delay (P2P), zero if unknown. */
 tmv_t port_core_delay(const struct port_core *pc);
 
