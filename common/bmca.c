@@ -8,10 +8,10 @@
  *   then portNumber, 7.5.2.4) where Figure 35 says "identities", as
  *   linuxptp's bmc.c does.
  * - The error outcomes of Figure 35 are reported, not hidden: a receiver
- *   equal to its sender is BMCA_ERROR2, two identical data sets are
- *   BMCA_EQUAL (linuxptp returns 0 for both and labels them the other way
- *   round: error-1 for receiver == sender, error-2 for duplicates). A
- *   caller that asks "is A better" sees neither as better.
+ *   equal to its sender is BMCA_SELF, two identical data sets are
+ *   BMCA_EQUAL (Figure 35's error-1 and error-2, which linuxptp returns
+ *   as 0 for both). A caller that asks "is A better" sees neither as
+ *   better.
  * - masterOnly (9.2.2.2): the port is never SLAVE nor PASSIVE: M2 when D0
  *   is better (or better by topology) than Ebest or there is no Ebest,
  *   else M3. This is decided before the "stay LISTENING" rule, so a
@@ -52,7 +52,7 @@ static int bmca_compare_topo(const struct bmca_ds *a, const struct bmca_ds *b)
 		if (d > 0) {
 			return BMCA_B_BETTER_TOPO;
 		}
-		return BMCA_ERROR2;
+		return BMCA_SELF;
 	}
 	if (sa < sb) {
 		d = port_identity_cmp(&b->receiver, &b->sender);
@@ -62,7 +62,7 @@ static int bmca_compare_topo(const struct bmca_ds *a, const struct bmca_ds *b)
 		if (d > 0) {
 			return BMCA_A_BETTER_TOPO;
 		}
-		return BMCA_ERROR2;
+		return BMCA_SELF;
 	}
 	d = port_identity_cmp(&a->sender, &b->sender);
 	if (d < 0) {

@@ -47,10 +47,12 @@ struct bmca_ds {
 enum bmca_cmp {
 	BMCA_B_BETTER_TOPO = -2,	/* B better by topology */
 	BMCA_B_BETTER = -1,
-	BMCA_EQUAL = 0,			/* error-1: same message twice */
+	BMCA_EQUAL = 0,			/* error-2 of Figure 35: the same
+					 * data set twice */
 	BMCA_A_BETTER = 1,
 	BMCA_A_BETTER_TOPO = 2,
-	BMCA_ERROR2 = 3,		/* error-2: same receiver and sender */
+	BMCA_SELF = 3,			/* error-1 of Figure 35: receiver
+					 * equals sender (our own message) */
 };
 
 int bmca_compare(const struct bmca_ds *a, const struct bmca_ds *b);

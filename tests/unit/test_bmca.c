@@ -140,7 +140,7 @@ static struct cmp_row cmp_rows[] = {
 	{ "sr A = B + 1, receiver = sender",
 	  DS(128, 0x10, 248, 0xfe, 0xffff, 128, 2, ME, 1, ME, 1),
 	  DS(128, 0x10, 248, 0xfe, 0xffff, 128, 1, 0x30, 1, ME, 2),
-	  BMCA_ERROR2 },
+	  BMCA_SELF },
 	{ "sr B = A + 1, receiver < sender",
 	  DS(128, 0x10, 248, 0xfe, 0xffff, 128, 1, 0x30, 1, ME, 2),
 	  DS(128, 0x10, 248, 0xfe, 0xffff, 128, 2, 0xbb, 1, ME, 1),
@@ -152,7 +152,7 @@ static struct cmp_row cmp_rows[] = {
 	{ "sr B = A + 1, receiver = sender",
 	  DS(128, 0x10, 248, 0xfe, 0xffff, 128, 1, 0x30, 1, ME, 2),
 	  DS(128, 0x10, 248, 0xfe, 0xffff, 128, 2, ME, 1, ME, 1),
-	  BMCA_ERROR2 },
+	  BMCA_SELF },
 	{ "sr equal, sender identity A",
 	  DS(P1B, 0x10, 248, 0xfe, 0xffff, 128, 1, 0x30, 9, ME, 2),
 	  DS(P1G, 0x10, 248, 0xfe, 0xffff, 128, 1, 0x40, 1, ME, 1),
@@ -201,10 +201,10 @@ ParameterizedTestParameters(bmca, compare_antisymmetric)
 	return cr_make_param_array(struct cmp_row, cmp_rows, NROWS(cmp_rows));
 }
 
-/* compare(b, a) == -compare(a, b); error-2 stays error-2 both ways. */
+/* compare(b, a) == -compare(a, b); BMCA_SELF stays BMCA_SELF both ways. */
 ParameterizedTest(struct cmp_row *r, bmca, compare_antisymmetric)
 {
-	int want = r->expect == BMCA_ERROR2 ? BMCA_ERROR2 : -r->expect;
+	int want = r->expect == BMCA_SELF ? BMCA_SELF : -r->expect;
 	int got = bmca_compare(&r->b, &r->a);
 
 	cr_assert_eq(got, want, "%s swapped: got %d, want %d", r->name, got,
@@ -216,7 +216,7 @@ Test(bmca, compare_rows_cover_every_outcome)
 {
 	static const int outcomes[] = {
 		BMCA_B_BETTER_TOPO, BMCA_B_BETTER, BMCA_EQUAL,
-		BMCA_A_BETTER, BMCA_A_BETTER_TOPO, BMCA_ERROR2,
+		BMCA_A_BETTER, BMCA_A_BETTER_TOPO, BMCA_SELF,
 	};
 	size_t i, j;
 
