@@ -1,0 +1,471 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/*
+ * loop.c - portd's event loop (STYLE 3.7, plain poll() until the bus
+ * comes): the transport's sockets, its TX stamps, link notifications and
+ * signals in one poll set, the timeout from the timer list; and the
+ * executor of the port core's actions.
+ *
+ * Nothing here blocks: sockets are non-blocking, receives are bounded per
+ * wake-up, a failed send is a rate-limited warning and a counted error.
+ */
+#include <errno.h>
+#include <poll.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/signalfd.h>
+#include <sys/socket.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "log.h"
+#include "portd.h"
+
+#define RX_BURST	64	/* messages per socket per wake-up */
+#define TXTS_BURST	64	/* TX stamps per wake-up */
+#define POLL_MAX_MS	1000	/* sleep at most this long */
+#define FEED_MAX	32	/* events handled per dispatch */
+
+/* 2^l seconds in ns, l in -30..30. */
+static int64_t log2_ns(int l)
+{
+	return l >= 0 ? NS_PER_SEC << l : NS_PER_SEC >> -l;
+}
+
+int64_t portd_mono_ns(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (int64_t)ts.tv_sec * NS_PER_SEC + ts.tv_nsec;
+}
+
+/* ---- actions ------------------------------------------------------------ */
+
+static void txmap_put(struct portd *d, uint32_t id, uint8_t type,
+		      uint16_t seq)
+{
+	struct portd_txid *t = &d->txmap[d->txmap_next];
+
+	/* The ring overwrites the oldest: by then its stamp is long
+	 * expired in the transport (100 ms). */
+	d->txmap_next = (d->txmap_next + 1) % PORTD_TXMAP;
+	t->id = id;
+	t->msg_type = type;
+	t->seq = seq;
+	t->used = true;
+}
+
+static struct portd_txid *txmap_take(struct portd *d, uint32_t id)
+{
+	unsigned i;
+
+	for (i = 0; i < PORTD_TXMAP; i++) {
+		if (d->txmap[i].used && d->txmap[i].id == id) {
+			d->txmap[i].used = false;
+			return &d->txmap[i];
+		}
+	}
+	return NULL;
+}
+
+static void exec_send(struct portd *d, const struct pact *a)
+{
+	enum xport_chan ch = a->u.send.event ? XP_EVENT : XP_GENERAL;
+	uint32_t id = 0;
+	int rc;
+
+	rc = xport_send(d->x, ch, a->u.send.pdelay, a->u.send.buf,
+			a->u.send.len, a->u.send.want_txts ? &id : NULL);
+	if (rc < 0) {
+		d->tx_errors++;
+		pl_warn("%s: send %s seq %u: %s", d->ifname,
+			ptp_msg_type_str(a->u.send.msg_type), a->u.send.seq,
+			strerror(-rc));
+		return;
+	}
+	if (a->u.send.want_txts) {
+		txmap_put(d, id, a->u.send.msg_type, a->u.send.seq);
+		if (!timers_armed(&d->tm, PDT_TXTS)) {
+			timers_arm(&d->tm, PDT_TXTS,
+				   portd_mono_ns() + PORTD_TXTS_PERIOD_NS);
+		}
+	}
+}
+
+static void exec_timer(struct portd *d, const struct pact *a)
+{
+	unsigned t = a->u.timer.timer;
+
+	if (t >= PT_COUNT) {
+		return;
+	}
+	if (a->u.timer.ns < 0) {
+		timers_stop(&d->tm, t);
+	} else {
+		timers_arm(&d->tm, t, portd_mono_ns() + a->u.timer.ns);
+	}
+}
+
+static void exec_actions(struct portd *d, const struct pact_list *out)
+{
+	const struct pact *a;
+	unsigned i;
+
+	for (i = 0; i < out->n && i < PACT_MAX; i++) {
+		a = &out->a[i];
+		switch (a->type) {
+		case PACT_SEND:
+			exec_send(d, a);
+			break;
+		case PACT_TIMER:
+			exec_timer(d, a);
+			break;
+		case PACT_STATE:
+			pr_notice("%s: %s -> %s", d->ifname,
+				  port_state_str(a->u.state.from),
+				  port_state_str(a->u.state.to));
+			break;
+		case PACT_SAMPLE:
+			portd_sa_sample(d, a);
+			break;
+		case PACT_ERBEST:
+			d->bmca_due = true;
+			break;
+		case PACT_NEW_MASTER:
+			portd_sa_new_master(d);
+			break;
+		}
+	}
+}
+
+void portd_defer(struct portd *d, const struct pev *ev)
+{
+	if (d->n_pending >= PORTD_PENDING) {
+		pl_warn("%s: event queue full, %s dropped", d->ifname,
+			pev_type_str(ev->type));
+		return;
+	}
+	d->pending[d->n_pending++] = *ev;
+}
+
+static void feed(struct portd *d, const struct pev *ev)
+{
+	struct pact_list out;
+
+	out.n = 0;
+	port_core_handle(d->pc, ev, &out);
+	exec_actions(d, &out);
+}
+
+/*
+ * After one event, hand the core whatever its actions asked for: queued
+ * events (PEV_SYNCED, PEV_UNSYNCED, ...) and a BMCA run. Bounded, so a
+ * core that keeps asking cannot hold the loop.
+ */
+static void drain(struct portd *d)
+{
+	struct pev next;
+	unsigned n = 0;
+
+	while (n++ < FEED_MAX) {
+		if (d->n_pending) {
+			next = d->pending[0];
+			d->n_pending--;
+			memmove(d->pending, d->pending + 1,
+				d->n_pending * sizeof(d->pending[0]));
+			next.now_ns = portd_mono_ns();
+			feed(d, &next);
+		} else if (d->bmca_due) {
+			d->bmca_due = false;
+			portd_sa_bmca(d);	/* queues PEV_DECISION */
+		} else {
+			break;
+		}
+	}
+}
+
+static void dispatch(struct portd *d, const struct pev *ev)
+{
+	feed(d, ev);
+	drain(d);
+}
+
+static void dispatch_simple(struct portd *d, enum pev_type type)
+{
+	struct pev ev;
+
+	memset(&ev, 0, sizeof(ev));
+	ev.type = type;
+	ev.now_ns = portd_mono_ns();
+	dispatch(d, &ev);
+}
+
+/* ---- inputs ------------------------------------------------------------- */
+
+/* A kernel timestamp in the port clock's time base. */
+static int to_port_time(struct portd *d, struct timespec ts, tmv_t *out)
+{
+	if (d->sw_ts) {
+		return clk_from_realtime(d->clk, ts, out);
+	}
+	*out = tmv_from_timespec(ts);
+	return 0;
+}
+
+static void on_rx(struct portd *d, int fd)
+{
+	uint8_t buf[PTP_MSG_MAX];
+	struct xport_rx rx;
+	struct pev ev;
+	ssize_t n;
+	int i, rc;
+
+	for (i = 0; i < RX_BURST; i++) {
+		n = xport_recv(d->x, fd, buf, sizeof(buf), &rx);
+		if (n == -EAGAIN || n == -EWOULDBLOCK) {
+			return;
+		}
+		if (n < 0) {
+			pl_warn("%s: receive: %s", d->ifname,
+				strerror((int)-n));
+			return;
+		}
+		memset(&ev, 0, sizeof(ev));
+		ev.type = PEV_RX;
+		ev.now_ns = portd_mono_ns();
+		ev.u.rx.buf = buf;
+		ev.u.rx.len = (uint16_t)n;
+		ev.u.rx.has_ts = rx.has_ts;
+		if (rx.has_ts) {
+			rc = to_port_time(d, rx.ts, &ev.u.rx.ts);
+			if (rc < 0) {
+				pl_warn("%s: RX timestamp conversion: %s",
+					d->ifname, strerror(-rc));
+				ev.u.rx.has_ts = false;
+			}
+		}
+		dispatch(d, &ev);
+	}
+}
+
+/* A pending socket error (POLLERR with an empty error queue): read it so
+ * poll stops reporting it, and say what it was. */
+static void clear_sock_error(struct portd *d, int fd)
+{
+	socklen_t len = sizeof(int);
+	int err = 0;
+
+	if (getsockopt(fd, SOL_SOCKET, SO_ERROR, &err, &len) == 0 && err) {
+		pl_warn("%s: socket error: %s", d->ifname, strerror(err));
+	}
+}
+
+static void on_txts(struct portd *d, bool pollerr)
+{
+	struct portd_txid *t;
+	struct xport_txts ts;
+	struct pev ev;
+	int i, rc = 0, got = 0;
+
+	for (i = 0; i < TXTS_BURST; i++) {
+		rc = xport_txts_read(d->x, &ts);
+		if (rc <= 0) {
+			break;
+		}
+		got++;
+		t = txmap_take(d, ts.id);
+		if (!t) {
+			d->txts_unknown++;
+			pl_debug("%s: TX stamp for unknown id %u", d->ifname,
+				 ts.id);
+			continue;
+		}
+		memset(&ev, 0, sizeof(ev));
+		ev.type = PEV_TXTS;
+		ev.now_ns = portd_mono_ns();
+		ev.u.txts.msg_type = t->msg_type;
+		ev.u.txts.seq = t->seq;
+		if (to_port_time(d, ts.ts, &ev.u.txts.ts) < 0) {
+			continue;
+		}
+		dispatch(d, &ev);
+	}
+	if (rc < 0) {
+		pl_warn("%s: TX timestamps: %s", d->ifname, strerror(-rc));
+	}
+	if (pollerr && !got) {
+		clear_sock_error(d, d->fds[XP_EVENT]);
+	}
+}
+
+static void on_link(struct portd *d)
+{
+	int rc = linkwatch_process(d->lw);
+
+	if (rc < 0) {
+		pl_warn("%s: link notifications: %s", d->ifname,
+			strerror(-rc));
+		return;
+	}
+	if (rc == 0) {
+		return;
+	}
+	pr_notice("%s: link %s", d->ifname,
+		  linkwatch_up(d->lw) ? "up" : "down");
+	dispatch_simple(d, linkwatch_up(d->lw) ? PEV_LINK_UP :
+			PEV_LINK_DOWN);
+}
+
+/* SIGINT/SIGTERM: stop. SIGHUP: re-read the log level from the file. */
+static void on_signal(struct portd *d)
+{
+	struct signalfd_siginfo si;
+	struct mconf *cfg;
+
+	while (read(d->sigfd, &si, sizeof(si)) == sizeof(si)) {
+		switch (si.ssi_signo) {
+		case SIGINT:
+		case SIGTERM:
+			pr_notice("%s: %s, exiting", d->ifname,
+				  strsignal((int)si.ssi_signo));
+			d->stop = true;
+			break;
+		case SIGHUP:
+			if (d->opts.log_level >= 0) {
+				pr_notice("%s: SIGHUP: log level set on the "
+					  "command line, kept", d->ifname);
+				break;
+			}
+			cfg = calloc(1, sizeof(*cfg));
+			if (cfg && mconf_load_file(cfg, d->opts.config_path,
+						   NULL) == 0) {
+				log_set_level(cfg->logging.level);
+				pr_notice("%s: SIGHUP: log level %d from %s",
+					  d->ifname, cfg->logging.level,
+					  d->opts.config_path);
+			} else {
+				pr_warn("%s: SIGHUP: %s does not load, log "
+					"level kept", d->ifname,
+					d->opts.config_path);
+			}
+			free(cfg);
+			break;
+		}
+	}
+}
+
+static void on_timer(void *arg, unsigned id)
+{
+	struct portd *d = arg;
+	int64_t now = portd_mono_ns();
+	struct pev ev;
+
+	if (id < PT_COUNT) {
+		memset(&ev, 0, sizeof(ev));
+		ev.type = PEV_TIMER;
+		ev.now_ns = now;
+		ev.u.timer = (enum port_timer)id;
+		dispatch(d, &ev);
+		return;
+	}
+	switch (id) {
+	case PDT_BMCA:
+		timers_arm(&d->tm, PDT_BMCA, now +
+			   log2_ns(d->pcfg.ds.logAnnounceInterval));
+		d->bmca_due = true;
+		drain(d);
+		break;
+	case PDT_SUMMARY:
+		timers_arm(&d->tm, PDT_SUMMARY, now +
+			   log2_ns(d->cfg.logging.summary_interval));
+		portd_sa_summary(d);
+		break;
+	case PDT_TXTS:
+		xport_txts_expire(d->x);
+		if (xport_txts_pending(d->x)) {
+			timers_arm(&d->tm, PDT_TXTS,
+				   now + PORTD_TXTS_PERIOD_NS);
+		}
+		break;
+	}
+}
+
+/* ---- the loop ----------------------------------------------------------- */
+
+enum {
+	I_SIG,
+	I_EVENT,
+	I_GENERAL,
+	I_LINK,
+	I_COUNT
+};
+
+int portd_run(struct portd *d)
+{
+	struct pollfd pfd[I_COUNT];
+	int64_t now;
+	int i, n, rc;
+
+	timers_init(&d->tm, PDT_COUNT);
+	dispatch_simple(d, PEV_START);
+	if (d->lw && !linkwatch_up(d->lw)) {
+		pr_notice("%s: link down at start", d->ifname);
+		dispatch_simple(d, PEV_LINK_DOWN);
+	}
+	now = portd_mono_ns();
+	timers_arm(&d->tm, PDT_BMCA,
+		   now + log2_ns(d->pcfg.ds.logAnnounceInterval));
+	timers_arm(&d->tm, PDT_SUMMARY,
+		   now + log2_ns(d->cfg.logging.summary_interval));
+
+	while (!d->stop) {
+		n = 0;
+		pfd[I_SIG].fd = d->sigfd;
+		pfd[I_SIG].events = POLLIN;
+		pfd[I_EVENT].fd = d->fds[XP_EVENT];
+		pfd[I_EVENT].events = POLLIN | POLLPRI;
+		pfd[I_GENERAL].fd = d->fds[XP_GENERAL];	/* -1 for L2 */
+		pfd[I_GENERAL].events = POLLIN;
+		pfd[I_LINK].fd = d->lw ? linkwatch_fd(d->lw) : -1;
+		pfd[I_LINK].events = POLLIN;
+		for (i = 0; i < I_COUNT; i++) {
+			pfd[i].revents = 0;
+		}
+		n = I_COUNT;
+		rc = poll(pfd, (nfds_t)n,
+			  timers_timeout_ms(&d->tm, portd_mono_ns(),
+					    POLL_MAX_MS));
+		if (rc < 0) {
+			if (errno == EINTR) {
+				continue;
+			}
+			pr_err("%s: poll: %s", d->ifname, strerror(errno));
+			return -errno;
+		}
+		if (pfd[I_SIG].revents & POLLIN) {
+			on_signal(d);
+			if (d->stop) {
+				break;
+			}
+		}
+		if (pfd[I_EVENT].revents & (POLLPRI | POLLERR)) {
+			on_txts(d, pfd[I_EVENT].revents & POLLERR);
+		}
+		if (pfd[I_EVENT].revents & POLLIN) {
+			on_rx(d, d->fds[XP_EVENT]);
+		}
+		if (pfd[I_GENERAL].revents & POLLIN) {
+			on_rx(d, d->fds[XP_GENERAL]);
+		}
+		if (pfd[I_GENERAL].revents & POLLERR) {
+			clear_sock_error(d, d->fds[XP_GENERAL]);
+		}
+		if (pfd[I_LINK].revents & (POLLIN | POLLERR)) {
+			on_link(d);
+		}
+		timers_expire(&d->tm, portd_mono_ns(), on_timer, d);
+	}
+	return 0;
+}

@@ -1,0 +1,142 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * portd.h - the portd daemon's shell around the sans-IO port core, shared
+ * by its files:
+ *
+ *   main.c        command line, configuration, start and exit
+ *   setup.c       clock, transport, identity, data sets, port core
+ *   loop.c        the poll() loop: sockets, TX stamps, netlink, signals,
+ *                 timers, and the executor of the core's actions
+ *   standalone.c  what bmcad and clockd will do on the bus, in-process for
+ *                 an ordinary clock: the BMCA, the servo, the summary line
+ *
+ * One struct portd per process; nothing here is global, so every handler
+ * takes the daemon it works on.
+ */
+#ifndef MERIDIAN_PORTD_H
+#define MERIDIAN_PORTD_H
+
+#include <net/if.h>
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "bmca.h"
+#include "clock.h"
+#include "config.h"
+#include "linkwatch.h"
+#include "port_core.h"
+#include "servo.h"
+#include "timers.h"
+#include "xport.h"
+
+#ifndef MERIDIAN_VERSION
+#define MERIDIAN_VERSION "0.1.0-dev"
+#endif
+
+/* Timers of the loop: the core's PT_* first, then the daemon's own. */
+enum portd_timer {
+	PDT_BMCA = PT_COUNT,	/* STATE_DECISION_EVENT, every announce
+				 * interval */
+	PDT_SUMMARY,		/* the summary line */
+	PDT_TXTS,		/* give up on TX stamps that never came */
+	PDT_COUNT
+};
+
+#define PORTD_TXMAP		64	/* TX ids remembered */
+#define PORTD_PENDING		8	/* follow-up events queued */
+#define PORTD_TXTS_PERIOD_NS	50000000LL	/* TX stamp expiry check */
+
+/* What main() gives the daemon. */
+struct portd_opts {
+	const char *config_path;
+	const char *ifname;
+	const char *rundir;		/* NULL: the config's ipc.rundir */
+	int log_level;			/* -1: the config's */
+	bool syslog;			/* or the config's logging.syslog */
+	bool seed_set;
+	uint64_t seed;
+};
+
+/* A sent event message whose TX stamp is awaited. */
+struct portd_txid {
+	uint32_t id;
+	uint8_t msg_type;
+	uint16_t seq;
+	bool used;
+};
+
+struct portd {
+	struct portd_opts opts;
+	struct mconf cfg;
+	const struct mconf_port *port;	/* in cfg */
+	char ifname[IF_NAMESIZE];
+
+	/* I/O */
+	struct xport *x;
+	int fds[2];			/* [XP_EVENT], [XP_GENERAL] (-1) */
+	struct clk *clk;
+	bool sw_ts;			/* timestamps are CLOCK_REALTIME */
+	struct linkwatch *lw;		/* NULL: link assumed up */
+	int sigfd;
+	struct timers tm;
+	bool stop;
+
+	/* The core and the clock's data sets it reads. */
+	struct port_core *pc;
+	struct port_core_cfg pcfg;
+	struct clock_ds cds;
+	struct time_properties_ds local_tprop;	/* ours, as grandmaster */
+	char product[64];
+
+	/* TX stamps awaited, a ring of ids. */
+	struct portd_txid txmap[PORTD_TXMAP];
+	unsigned txmap_next;
+
+	/* Events that actions ask for, fed after the current action list
+	 * (a SEND's bytes live only until the next port_core_handle). */
+	struct pev pending[PORTD_PENDING];
+	unsigned n_pending;
+	bool bmca_due;
+
+	/* Servo (standalone). */
+	struct servo *servo;
+	struct gate gate;
+	bool locked_once;		/* gate only after the first lock */
+	double freq_ppb;		/* last frequency applied (asked for,
+					 * if free_running) */
+	uint64_t steps;			/* clock steps done */
+	uint64_t gated;			/* offsets the gate rejected */
+	bool have_sample;
+	int64_t offset_ns;		/* last sample, local - master */
+	int64_t delay_ns;		/* last sample's path delay */
+	struct clock_identity last_gm;	/* for "new grandmaster" notices */
+
+	/* Counters of the shell. */
+	uint64_t tx_errors;
+	uint64_t txts_unknown;		/* stamps for ids we did not keep */
+};
+
+/* setup.c */
+int portd_setup(struct portd *d);
+void portd_teardown(struct portd *d);
+/* "FILE:LINE: ports[IF].KEY" (or without LINE when unknown) into buf. */
+const char *portd_where(const struct portd *d, const char *key, char *buf,
+			size_t len);
+
+/* loop.c */
+int portd_run(struct portd *d);
+int64_t portd_mono_ns(void);
+/* Queue an event for the core, handled after the current action list. */
+void portd_defer(struct portd *d, const struct pev *ev);
+
+/* standalone.c */
+int portd_sa_init(struct portd *d);
+void portd_sa_fini(struct portd *d);
+/* STATE_DECISION_EVENT: BMCA for the one port, data sets updated, then
+ * PEV_DECISION queued. */
+void portd_sa_bmca(struct portd *d);
+void portd_sa_sample(struct portd *d, const struct pact *a);
+void portd_sa_new_master(struct portd *d);
+void portd_sa_summary(struct portd *d);
+
+#endif

@@ -1,0 +1,536 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/*
+ * setup.c - portd start-up: refuse what the interface cannot do, then
+ * open the transport and the clock, build the clock identity and data
+ * sets from the configuration, and create the port core.
+ *
+ * Every refusal names the interface and the configuration key, with the
+ * file and line where the key is written (found again with libconfig,
+ * since the parsed struct mconf keeps values, not positions).
+ */
+#include <errno.h>
+#include <ifaddrs.h>
+#include <libconfig.h>
+#include <limits.h>
+#include <netinet/in.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/signalfd.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "ds.h"
+#include "log.h"
+#include "netif.h"
+#include "portd.h"
+
+/* ---- where a key is written -------------------------------------------- */
+
+/* The line of ports[ifname].key in path; the port's own line when the key
+ * is not written (its default applies: *is_default), 0 if unknown. */
+static unsigned conf_port_line(const char *path, const char *ifname,
+			       const char *key, bool *is_default)
+{
+	config_setting_t *ports, *p, *s;
+	const char *name;
+	unsigned line = 0;
+	config_t c;
+	int i, n;
+
+	*is_default = false;
+	config_init(&c);
+	if (config_read_file(&c, path) != CONFIG_TRUE) {
+		goto out;
+	}
+	ports = config_lookup(&c, "ports");
+	if (!ports) {
+		goto out;
+	}
+	n = config_setting_length(ports);
+	for (i = 0; i < n; i++) {
+		p = config_setting_get_elem(ports, (unsigned)i);
+		if (!p || !config_setting_lookup_string(p, "interface", &name) ||
+		    strcmp(name, ifname)) {
+			continue;
+		}
+		s = config_setting_get_member(p, key);
+		if (s) {
+			line = (unsigned)config_setting_source_line(s);
+		} else {
+			line = (unsigned)config_setting_source_line(p);
+			*is_default = true;
+		}
+		break;
+	}
+out:
+	config_destroy(&c);
+	return line;
+}
+
+const char *portd_where(const struct portd *d, const char *key, char *buf,
+			size_t len)
+{
+	bool dflt;
+	unsigned line = conf_port_line(d->opts.config_path, d->ifname, key,
+				       &dflt);
+
+	if (line) {
+		snprintf(buf, len, "%s:%u: ports[%s].%s%s",
+			 d->opts.config_path, line, d->ifname, key,
+			 dflt ? " (not set: default)" : "");
+	} else {
+		snprintf(buf, len, "%s: ports[%s].%s", d->opts.config_path,
+			 d->ifname, key);
+	}
+	return buf;
+}
+
+/* ---- checks before any I/O --------------------------------------------- */
+
+static int check_combination(struct portd *d)
+{
+	const struct mconf_port *p = d->port;
+	char w[512];
+
+	if (p->clock == MCONF_CLK_PHC &&
+	    p->timestamping == MCONF_TSTAMP_SOFTWARE) {
+		pr_err("%s: clock \"phc\" with timestamping \"software\": "
+		       "software timestamps are CLOCK_REALTIME, not the PHC's "
+		       "time; use timestamping = \"hardware\", or clock = "
+		       "\"sim\" / \"system\" (%s)",
+		       portd_where(d, "clock", w, sizeof(w)), d->ifname);
+		return -EINVAL;
+	}
+	if (p->timestamping == MCONF_TSTAMP_HARDWARE &&
+	    p->clock != MCONF_CLK_PHC) {
+		pr_err("%s: timestamping \"hardware\" with clock \"%s\": "
+		       "hardware timestamps are in the NIC's PHC time base; "
+		       "use clock = \"phc\" (%s)",
+		       portd_where(d, "timestamping", w, sizeof(w)),
+		       p->clock == MCONF_CLK_SIM ? "sim" : "system",
+		       d->ifname);
+		return -EINVAL;
+	}
+	if (p->clock == MCONF_CLK_SYSTEM && !d->cfg.clock.free_running) {
+		pr_warn("%s: clock \"system\": this port steers "
+			"CLOCK_REALTIME, the host's clock",
+			portd_where(d, "clock", w, sizeof(w)));
+	}
+	return 0;
+}
+
+/* mkdir -p with mode for the missing parts. */
+static int mkdir_p(const char *path, mode_t mode)
+{
+	char buf[MCONF_RUNDIR_MAX + 2];
+	struct stat st;
+	size_t i, n = strlen(path);
+
+	if (!n || n >= sizeof(buf)) {
+		return -ENAMETOOLONG;
+	}
+	memcpy(buf, path, n + 1);
+	for (i = 1; i <= n; i++) {
+		if (buf[i] != '/' && buf[i] != '\0') {
+			continue;
+		}
+		buf[i] = '\0';
+		if (mkdir(buf, mode) < 0 && errno != EEXIST) {
+			return -errno;
+		}
+		if (i < n) {
+			buf[i] = '/';
+		}
+	}
+	if (stat(path, &st) < 0) {
+		return -errno;
+	}
+	return S_ISDIR(st.st_mode) ? 0 : -ENOTDIR;
+}
+
+static int setup_rundir(struct portd *d)
+{
+	int rc;
+
+	if (d->opts.rundir) {
+		if (strlen(d->opts.rundir) > MCONF_RUNDIR_MAX) {
+			pr_err("--rundir %s: longer than %d characters",
+			       d->opts.rundir, MCONF_RUNDIR_MAX);
+			return -ENAMETOOLONG;
+		}
+		snprintf(d->cfg.ipc.rundir, sizeof(d->cfg.ipc.rundir), "%s",
+			 d->opts.rundir);
+	}
+	rc = mkdir_p(d->cfg.ipc.rundir, 0750);
+	if (rc < 0) {
+		pr_err("run directory %s: %s", d->cfg.ipc.rundir,
+		       strerror(-rc));
+	}
+	return rc;
+}
+
+/* ---- transport ------------------------------------------------------- */
+
+static int setup_xport(struct portd *d)
+{
+	const struct mconf_port *p = d->port;
+	struct xport_cfg xc = { 0 };
+	char err[256], w[512];
+
+	xc.ifname = d->ifname;
+	switch (p->transport) {
+	case MCONF_TRANSPORT_UDP6:
+		xc.kind = XP_UDP6;
+		break;
+	case MCONF_TRANSPORT_L2:
+		xc.kind = XP_L2;
+		break;
+	default:
+		xc.kind = XP_UDP4;
+		break;
+	}
+	xc.ts_mode = p->timestamping == MCONF_TSTAMP_HARDWARE ?
+		     TS_HARDWARE : TS_SOFTWARE;
+	xc.ttl = p->udp_ttl;
+	d->sw_ts = xc.ts_mode == TS_SOFTWARE;
+	err[0] = '\0';
+	d->x = xport_open(&xc, err, sizeof(err));
+	if (!d->x) {
+		if (xc.ts_mode == TS_HARDWARE) {
+			pr_err("%s: %s; this interface cannot do hardware "
+			       "timestamping as configured (timestamping = "
+			       "\"software\" with clock = \"sim\" or "
+			       "\"system\" works on any interface)",
+			       portd_where(d, "timestamping", w, sizeof(w)),
+			       err);
+		} else {
+			pr_err("%s: cannot open %s transport: %s",
+			       portd_where(d, "transport", w, sizeof(w)),
+			       xport_kind_str(xc.kind), err);
+		}
+		return -ENODEV;
+	}
+	if (xport_warning(d->x)[0]) {
+		pr_warn("%s: %s", d->ifname, xport_warning(d->x));
+	}
+	xport_fds(d->x, d->fds);
+	return 0;
+}
+
+/* ---- clock ----------------------------------------------------------- */
+
+static int setup_clock(struct portd *d)
+{
+	const struct mconf_port *p = d->port;
+	char path[PATH_MAX], w[512];
+	struct clk_sim_params sp;
+	bool existed;
+	int idx;
+
+	switch (p->clock) {
+	case MCONF_CLK_SIM:
+		if (mconf_port_sim_path(&d->cfg, p, path, sizeof(path)) < 0) {
+			pr_err("%s: sim clock path too long",
+			       portd_where(d, "sim_path", w, sizeof(w)));
+			return -ENAMETOOLONG;
+		}
+		memset(&sp, 0, sizeof(sp));
+		sp.freq_error_ppb = p->sim_freq_error_ppb;
+		sp.offset_ns = p->sim_offset_ns;
+		sp.if_exists = CLK_SIM_ATTACH;
+		existed = access(path, F_OK) == 0;
+		d->clk = clk_sim_create(path, &sp);
+		if (!d->clk) {
+			pr_err("%s: sim clock %s: %s",
+			       portd_where(d, "sim_path", w, sizeof(w)), path,
+			       strerror(errno));
+			return -errno;
+		}
+		if (existed) {
+			pr_notice("%s: attached to the existing sim clock %s "
+				  "(its state is kept)", d->ifname, path);
+		}
+		break;
+	case MCONF_CLK_SYSTEM:
+		d->clk = clk_system_create();
+		if (!d->clk) {
+			pr_err("%s: system clock: %s", d->ifname,
+			       strerror(errno));
+			return -errno;
+		}
+		break;
+	default:
+		if (p->phc_device[0]) {
+			snprintf(path, sizeof(path), "%s", p->phc_device);
+		} else {
+			idx = xport_phc_index(d->x);
+			if (idx < 0) {
+				pr_err("%s: %s reports no PTP hardware clock "
+				       "(tsinfo phc_index -1); set "
+				       "phc_device",
+				       portd_where(d, "phc_device", w,
+						   sizeof(w)), d->ifname);
+				return -ENODEV;
+			}
+			snprintf(path, sizeof(path), "/dev/ptp%d", idx);
+		}
+		d->clk = clk_phc_create(path);
+		if (!d->clk) {
+			pr_err("%s: %s: %s",
+			       portd_where(d, "phc_device", w, sizeof(w)),
+			       path, strerror(errno));
+			return -errno;
+		}
+		break;
+	}
+	pr_info("%s: clock %s, %s timestamps", d->ifname, clk_name(d->clk),
+		d->sw_ts ? "software" : "hardware");
+	return 0;
+}
+
+/* ---- identity and data sets -------------------------------------------- */
+
+static int setup_identity(struct portd *d, struct clock_identity *id,
+			  uint8_t mac[6])
+{
+	int rc;
+
+	rc = netif_mac(d->ifname, mac);
+	if (d->cfg.clock.identity_set) {
+		*id = d->cfg.clock.identity;
+		if (rc < 0) {
+			memset(mac, 0, 6);
+		}
+		return 0;
+	}
+	if (rc < 0) {
+		pr_err("%s: %s has no MAC address to derive the clock "
+		       "identity from (%s); set clock.clock_identity",
+		       d->opts.config_path, d->ifname, strerror(-rc));
+		return rc;
+	}
+	clock_identity_from_eui48(id, mac);
+	return 0;
+}
+
+/* The interface's protocol address for CLOCK_DESCRIPTION. */
+static void setup_proto_addr(struct portd *d, const uint8_t mac[6])
+{
+	struct port_core_cfg *c = &d->pcfg;
+	struct ifaddrs *ifa, *i;
+	int family;
+
+	switch (d->port->transport) {
+	case MCONF_TRANSPORT_L2:
+		c->network_protocol = 3;
+		memcpy(c->proto_addr, mac, 6);
+		c->proto_addr_len = 6;
+		return;
+	case MCONF_TRANSPORT_UDP6:
+		c->network_protocol = 2;
+		c->proto_addr_len = 16;
+		family = AF_INET6;
+		break;
+	default:
+		c->network_protocol = 1;
+		c->proto_addr_len = 4;
+		family = AF_INET;
+		break;
+	}
+	if (getifaddrs(&ifa) < 0) {
+		return;
+	}
+	for (i = ifa; i; i = i->ifa_next) {
+		if (!i->ifa_addr || i->ifa_addr->sa_family != family ||
+		    strcmp(i->ifa_name, d->ifname)) {
+			continue;
+		}
+		if (family == AF_INET) {
+			memcpy(c->proto_addr, &((struct sockaddr_in *)
+			       (void *)i->ifa_addr)->sin_addr, 4);
+		} else {
+			memcpy(c->proto_addr, &((struct sockaddr_in6 *)
+			       (void *)i->ifa_addr)->sin6_addr, 16);
+		}
+		break;
+	}
+	freeifaddrs(ifa);
+}
+
+static void setup_datasets(struct portd *d, const struct clock_identity *id)
+{
+	const struct mconf_clock *cc = &d->cfg.clock;
+	struct default_ds *dd = &d->cds.dflt;
+
+	default_ds_init(dd, id, 1);
+	dd->priority1 = (uint8_t)cc->priority1;
+	dd->priority2 = (uint8_t)cc->priority2;
+	dd->clockQuality.clockClass = (uint8_t)cc->clock_class;
+	dd->clockQuality.clockAccuracy = (uint8_t)cc->clock_accuracy;
+	dd->clockQuality.offsetScaledLogVariance =
+		(uint16_t)cc->offset_scaled_log_variance;
+	dd->domainNumber = (uint8_t)cc->domain_number;
+	dd->slaveOnly = cc->slave_only;
+	dd->twoStepFlag = cc->two_step;
+	dd->sdoId = (uint16_t)cc->sdo_id;
+	if (dd->slaveOnly && dd->clockQuality.clockClass != 255) {
+		/* 9.2.2.1 / Table 4: a slave-only clock has class 255. */
+		pr_info("%s: slave_only: clockClass 255", d->ifname);
+		dd->clockQuality.clockClass = 255;
+	}
+	current_ds_init(&d->cds.cur);
+	parent_ds_init(&d->cds.parent, dd);
+	time_properties_ds_init(&d->local_tprop);
+	d->local_tprop.currentUtcOffset = (int16_t)cc->current_utc_offset;
+	d->local_tprop.timeSource = (uint8_t)cc->time_source;
+	d->cds.tprop = d->local_tprop;
+	d->last_gm = d->cds.parent.grandmasterIdentity;
+}
+
+static void setup_port_cfg(struct portd *d, const struct clock_identity *id,
+			   const uint8_t mac[6])
+{
+	const struct mconf_port *p = d->port;
+	struct port_core_cfg *c = &d->pcfg;
+	struct port_ds *ds = &c->ds;
+
+	memset(c, 0, sizeof(*c));
+	c->port_number = 1;
+	port_ds_init(ds, id, 1);
+	ds->logAnnounceInterval = (int8_t)p->log_announce_interval;
+	ds->announceReceiptTimeout = (uint8_t)p->announce_receipt_timeout;
+	ds->logSyncInterval = (int8_t)p->log_sync_interval;
+	ds->logMinDelayReqInterval = (int8_t)p->log_min_delay_req_interval;
+	ds->logMinPdelayReqInterval = (int8_t)p->log_min_pdelay_req_interval;
+	if (p->delay_mechanism == MCONF_DELAY_AUTO) {
+		ds->delayMechanism = DM_E2E;
+		c->auto_delay = true;
+	} else {
+		ds->delayMechanism = (uint8_t)p->delay_mechanism;
+	}
+	ds->minorVersionNumber = (uint8_t)d->cfg.clock.minor_version;
+	/* TimeInterval: scaled ns; the config range (1 s) fits. */
+	ds->delayAsymmetry = p->delay_asymmetry * 65536;
+	ds->masterOnly = p->master_only;
+	c->ingress_latency_ns = p->ingress_latency;
+	c->egress_latency_ns = p->egress_latency;
+	c->log_fault_reset = 4;		/* 16 s, linuxptp's default */
+	c->seed = d->opts.seed;
+	memcpy(c->phys_addr, mac, 6);
+	setup_proto_addr(d, mac);
+	snprintf(d->product, sizeof(d->product), "Meridian;portd;%s",
+		 MERIDIAN_VERSION);
+	c->product = d->product;
+}
+
+/* ---- signals ----------------------------------------------------------- */
+
+static int setup_signals(struct portd *d)
+{
+	sigset_t set;
+
+	signal(SIGPIPE, SIG_IGN);
+	sigemptyset(&set);
+	sigaddset(&set, SIGINT);
+	sigaddset(&set, SIGTERM);
+	sigaddset(&set, SIGHUP);
+	if (sigprocmask(SIG_BLOCK, &set, NULL) < 0) {
+		pr_err("sigprocmask: %s", strerror(errno));
+		return -errno;
+	}
+	d->sigfd = signalfd(-1, &set, SFD_NONBLOCK | SFD_CLOEXEC);
+	if (d->sigfd < 0) {
+		pr_err("signalfd: %s", strerror(errno));
+		return -errno;
+	}
+	return 0;
+}
+
+/* ---- all of it ------------------------------------------------------- */
+
+int portd_setup(struct portd *d)
+{
+	struct clock_identity id;
+	uint8_t mac[6];
+	char idstr[20];
+	int rc;
+
+	d->sigfd = -1;
+	d->fds[0] = d->fds[1] = -1;
+	rc = check_combination(d);
+	if (rc < 0) {
+		return rc;
+	}
+	rc = setup_rundir(d);
+	if (rc < 0) {
+		return rc;
+	}
+	rc = setup_xport(d);
+	if (rc < 0) {
+		return rc;
+	}
+	rc = setup_clock(d);
+	if (rc < 0) {
+		return rc;
+	}
+	rc = setup_identity(d, &id, mac);
+	if (rc < 0) {
+		return rc;
+	}
+	setup_datasets(d, &id);
+	setup_port_cfg(d, &id, mac);
+	d->pc = port_core_create(&d->pcfg, &d->cds);
+	if (!d->pc) {
+		pr_err("%s: cannot create the port core", d->ifname);
+		return -ENOMEM;
+	}
+	d->lw = linkwatch_open(d->ifname);
+	if (!d->lw) {
+		pr_warn("%s: no link notifications (%s): link assumed up",
+			d->ifname, strerror(errno));
+	}
+	rc = setup_signals(d);
+	if (rc < 0) {
+		return rc;
+	}
+	rc = portd_sa_init(d);
+	if (rc < 0) {
+		return rc;
+	}
+	clock_identity_str(&id, idstr);
+	pr_notice("%s: clock %s, %s, %s, %s timestamps, domain %u, "
+		  "priority1 %u", d->ifname, idstr,
+		  xport_kind_str(xport_kind_of(d->x)),
+		  d->pcfg.auto_delay ? "auto" :
+		  delay_mechanism_str(d->pcfg.ds.delayMechanism),
+		  d->sw_ts ? "software" : "hardware",
+		  d->cds.dflt.domainNumber, d->cds.dflt.priority1);
+	return 0;
+}
+
+void portd_teardown(struct portd *d)
+{
+	portd_sa_fini(d);
+	if (d->pc) {
+		port_core_destroy(d->pc);
+		d->pc = NULL;
+	}
+	if (d->lw) {
+		linkwatch_close(d->lw);
+		d->lw = NULL;
+	}
+	if (d->x) {
+		xport_close(d->x);
+		d->x = NULL;
+	}
+	if (d->clk) {
+		clk_destroy(d->clk);
+		d->clk = NULL;
+	}
+	if (d->sigfd >= 0) {
+		close(d->sigfd);
+		d->sigfd = -1;
+	}
+}

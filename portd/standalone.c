@@ -1,0 +1,273 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/*
+ * standalone.c - what bmcad and clockd do for a boundary clock, done
+ * in-process for portd --standalone (an ordinary clock with one port):
+ *
+ *   - the BMCA (9.3): Ebest is this port's Erbest; the state decision and
+ *     the data set updates of bmca.h, then PEV_DECISION to the core, on
+ *     every PACT_ERBEST and once per announce interval;
+ *   - the servo: each PACT_SAMPLE through an outlier gate (once the servo
+ *     has locked) into servo_sample(), whose verdict steps or slews the
+ *     port's clock, and PEV_SYNCED / PEV_UNSYNCED back to the core;
+ *   - the summary line on stdout (format in main.c's --help and the
+ *     README; tests parse it).
+ */
+#include <errno.h>
+#include <inttypes.h>
+#include <math.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "log.h"
+#include "portd.h"
+
+/* Outlier gate of offsets, applied once the servo has locked. */
+#define GATE_LEN	16
+#define GATE_K		6.0		/* MADs */
+#define GATE_FLOOR_NS	20000		/* never reject within 20 us */
+#define GATE_MAX_REJECT	8		/* then the truth moved: refill */
+
+int portd_sa_init(struct portd *d)
+{
+	const struct mconf_clock *cc = &d->cfg.clock;
+	struct servo_cfg sc;
+	double f = 0.0;
+	int rc;
+
+	servo_cfg_default(&sc);
+	sc.kind = cc->servo == MCONF_SERVO_LINREG ? SERVO_LINREG : SERVO_PI;
+	sc.sw_ts = d->sw_ts;
+	sc.pi_kp = cc->pi_kp;
+	sc.pi_ki = cc->pi_ki;
+	sc.first_step_threshold = cc->first_step_threshold;
+	sc.step_threshold = cc->step_threshold;
+	sc.max_frequency = d->clk->max_adj;
+	if (cc->max_frequency > 0 && cc->max_frequency < sc.max_frequency) {
+		sc.max_frequency = cc->max_frequency;
+	}
+	rc = clk_getfreq(d->clk, &f);
+	if (rc < 0) {
+		pr_warn("%s: %s: cannot read the frequency (%s), starting "
+			"from 0 ppb", d->ifname, clk_name(d->clk),
+			strerror(-rc));
+		f = 0.0;
+	}
+	sc.initial_freq = f;
+	d->freq_ppb = f;
+	d->servo = servo_create(&sc);
+	if (!d->servo) {
+		pr_err("%s: cannot create the %s servo", d->ifname,
+		       servo_kind_str(sc.kind));
+		return -ENOMEM;
+	}
+	servo_sync_interval(d->servo,
+			    ldexp(1.0, d->pcfg.ds.logSyncInterval));
+	gate_init(&d->gate, GATE_LEN, GATE_K, GATE_FLOOR_NS,
+		  GATE_MAX_REJECT);
+	pr_info("%s: %s servo, start %.3f ppb, limit %.0f ppb%s", d->ifname,
+		servo_kind_str(sc.kind), f, sc.max_frequency,
+		cc->free_running ? ", free running (the clock is never "
+		"adjusted)" : "");
+	return 0;
+}
+
+void portd_sa_fini(struct portd *d)
+{
+	if (d->servo) {
+		servo_destroy(d->servo);
+		d->servo = NULL;
+	}
+}
+
+/* ---- BMCA ---------------------------------------------------------------- */
+
+void portd_sa_bmca(struct portd *d)
+{
+	const struct bmca_ds *erbest = port_core_erbest(d->pc);
+	const struct bmca_ds *list[1] = { erbest };
+	bool master_only = d->pcfg.ds.masterOnly;
+	const struct bmca_ds *ebest;
+	struct bmca_port_in in;
+	enum bmca_rec rec;
+	struct pev ev;
+	char id[20];
+	int best;
+
+	best = bmca_select_ebest(list, &master_only, 1);
+	ebest = best >= 0 ? list[best] : NULL;
+	memset(&in, 0, sizeof(in));
+	in.erbest = erbest;
+	in.master_only = master_only;
+	in.state = port_core_state(d->pc);
+	rec = bmca_state_decision(&d->cds.dflt, ebest, ebest != NULL, &in);
+	bmca_apply(&d->cds, rec, ebest, &d->local_tprop);
+
+	if (clock_identity_cmp(&d->last_gm,
+			       &d->cds.parent.grandmasterIdentity)) {
+		d->last_gm = d->cds.parent.grandmasterIdentity;
+		clock_identity_str(&d->last_gm, id);
+		pr_notice("%s: grandmaster %s%s (%s)", d->ifname, id,
+			  clock_identity_cmp(&d->last_gm,
+					     &d->cds.dflt.clockIdentity) ?
+			  "" : ", this clock", bmca_rec_str(rec));
+	}
+	memset(&ev, 0, sizeof(ev));
+	ev.type = PEV_DECISION;
+	ev.now_ns = portd_mono_ns();
+	ev.u.rec = rec;
+	portd_defer(d, &ev);
+}
+
+/* ---- servo --------------------------------------------------------------- */
+
+static void queue_simple(struct portd *d, enum pev_type type)
+{
+	struct pev ev;
+
+	memset(&ev, 0, sizeof(ev));
+	ev.type = type;
+	ev.now_ns = portd_mono_ns();
+	portd_defer(d, &ev);
+}
+
+static void sa_adjfreq(struct portd *d, double ppb)
+{
+	int rc;
+
+	d->freq_ppb = ppb;
+	if (d->cfg.clock.free_running) {
+		return;
+	}
+	rc = clk_adjfreq(d->clk, ppb);
+	if (rc < 0) {
+		pl_warn("%s: %s: adjust frequency %.3f ppb: %s", d->ifname,
+			clk_name(d->clk), ppb, strerror(-rc));
+	}
+}
+
+static void sa_step(struct portd *d, int64_t offset_ns)
+{
+	int rc;
+
+	if (d->cfg.clock.free_running) {
+		return;
+	}
+	rc = clk_step(d->clk, -offset_ns);
+	if (rc < 0) {
+		pl_warn("%s: %s: step %" PRId64 " ns: %s", d->ifname,
+			clk_name(d->clk), -offset_ns, strerror(-rc));
+		return;
+	}
+	d->steps++;
+	pr_notice("%s: clock stepped by %" PRId64 " ns", d->ifname,
+		  -offset_ns);
+}
+
+void portd_sa_sample(struct portd *d, const struct pact *a)
+{
+	int64_t offset = tmv_to_ns_round(a->u.sample.offset);
+	int64_t delay = tmv_to_ns_round(a->u.sample.delay);
+	int64_t t2 = tmv_to_ns(a->u.sample.t2);
+	enum servo_state st;
+	double ppb;
+
+	d->have_sample = true;
+	d->offset_ns = offset;
+	d->delay_ns = delay;
+	d->cds.cur.offsetFromMaster = tmv_to_scaled_ns(a->u.sample.offset);
+	d->cds.cur.meanDelay = tmv_to_scaled_ns(a->u.sample.delay);
+
+	if (d->locked_once && !gate_check(&d->gate, offset)) {
+		d->gated++;
+		pl_info("%s: offset %" PRId64 " ns rejected as an outlier "
+			"(median %" PRId64 " ns)", d->ifname, offset,
+			gate_median(&d->gate));
+		return;
+	}
+	ppb = servo_sample(d->servo, offset, t2, &st);
+	pr_debug("%s: offset %" PRId64 " ns delay %" PRId64 " ns freq "
+		 "%.3f ppb %s", d->ifname, offset, delay, ppb,
+		 servo_state_str(st));
+	switch (st) {
+	case SERVO_UNLOCKED:
+		sa_adjfreq(d, ppb);
+		break;
+	case SERVO_JUMP:
+		sa_step(d, offset);
+		sa_adjfreq(d, ppb);
+		gate_reset(&d->gate);
+		queue_simple(d, PEV_UNSYNCED);
+		break;
+	case SERVO_LOCKED:
+	case SERVO_LOCKED_STABLE:
+		sa_adjfreq(d, ppb);
+		if (!d->locked_once) {
+			pr_info("%s: servo locked", d->ifname);
+		}
+		d->locked_once = true;
+		if (port_core_state(d->pc) == PS_UNCALIBRATED) {
+			queue_simple(d, PEV_SYNCED);
+		}
+		break;
+	}
+}
+
+void portd_sa_new_master(struct portd *d)
+{
+	servo_reset(d->servo);
+	gate_reset(&d->gate);
+	d->locked_once = false;
+	d->have_sample = false;
+}
+
+/* ---- summary ------------------------------------------------------------- */
+
+/* The summary's servo state names (a stable, upper-case vocabulary). */
+static const char *summary_servo_str(enum servo_state st)
+{
+	switch (st) {
+	case SERVO_UNLOCKED:
+		return "UNLOCKED";
+	case SERVO_JUMP:
+		return "JUMP";
+	case SERVO_LOCKED:
+		return "LOCKED";
+	case SERVO_LOCKED_STABLE:
+		return "LOCKED_STABLE";
+	}
+	return "UNLOCKED";
+}
+
+static uint64_t sum64(const uint64_t *v, unsigned n)
+{
+	uint64_t s = 0;
+	unsigned i;
+
+	for (i = 0; i < n; i++) {
+		s += v[i];
+	}
+	return s;
+}
+
+void portd_sa_summary(struct portd *d)
+{
+	const struct port_counters *pc = port_core_counters(d->pc);
+	char gm[20], off[24], del[24];
+
+	clock_identity_str(&d->cds.parent.grandmasterIdentity, gm);
+	if (d->have_sample) {
+		snprintf(off, sizeof(off), "%" PRId64, d->offset_ns);
+		snprintf(del, sizeof(del), "%" PRId64, d->delay_ns);
+	} else {
+		snprintf(off, sizeof(off), "-");
+		snprintf(del, sizeof(del), "-");
+	}
+	printf("summary iface=%s state=%s offset_ns=%s freq_ppb=%.3f "
+	       "delay_ns=%s servo=%s gm=%s steps=%" PRIu64 " rx=%" PRIu64
+	       " tx=%" PRIu64 " rxerr=%" PRIu64 "\n",
+	       d->ifname, port_state_str(port_core_state(d->pc)), off,
+	       d->freq_ppb, del, summary_servo_str(servo_state(d->servo)), gm,
+	       d->steps, sum64(pc->rx, 16), sum64(pc->tx, 16),
+	       sum64(pc->rx_err, PTP_E_COUNT));
+	fflush(stdout);
+}
