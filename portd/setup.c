@@ -385,6 +385,17 @@ static void setup_datasets(struct portd *d, const struct clock_identity *id)
 	time_properties_ds_init(&d->local_tprop);
 	d->local_tprop.currentUtcOffset = (int16_t)cc->current_utc_offset;
 	d->local_tprop.timeSource = (uint8_t)cc->time_source;
+	/*
+	 * A PHC keeps the PTP timescale (TAI). The system clock is UTC, and
+	 * a sim clock is CLOCK_REALTIME plus its offset: announced as the
+	 * PTP timescale, slaves on CLOCK_REALTIME would add currentUtcOffset
+	 * (37 s) to what they measure. So, as ptp4l with software
+	 * timestamps, those announce the ARB timescale (7.2.1).
+	 */
+	d->local_tprop.ptpTimescale = d->port->clock == MCONF_CLK_PHC;
+	if (!d->local_tprop.ptpTimescale) {
+		d->local_tprop.currentUtcOffsetValid = false;
+	}
 	d->cds.tprop = d->local_tprop;
 	d->last_gm = d->cds.parent.grandmasterIdentity;
 }
