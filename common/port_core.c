@@ -1,8 +1,8 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * port_core.c - the port state machine of IEEE 1588-2019 9.2.5 (the same
- * transitions as linuxptp's ptp_fsm), its timers, the RX dispatch and the
- * master's Announce, Sync and Follow_Up. Pure: see port_core.h.
+ * transitions as linuxptp's ptp_fsm), its timers and the RX/TX-stamp
+ * dispatch. Pure: see port_core.h.
  *
  * Timers are one-shot from the caller's view: every PACT_TIMER arm replaces
  * the previous arming of that timer, and the core re-arms a periodic timer
@@ -19,7 +19,6 @@
 #include <string.h>
 
 #include "port_core_private.h"
-#include "tlv.h"
 
 /* ---- small helpers shared by the modules ---- */
 
@@ -179,7 +178,7 @@ static int64_t delay_req_ns(struct port_core *pc)
 	return (int64_t)(pc_rand(pc) % (span + 1));
 }
 
-static int64_t timer_ns(struct port_core *pc, enum port_timer t)
+int64_t pc_timer_ns(struct port_core *pc, enum port_timer t)
 {
 	switch (t) {
 	case PT_ANNOUNCE_TX:
@@ -254,7 +253,7 @@ static void timers_for_state(struct port_core *pc, uint32_t fresh)
 		    t == PT_PDELAY_REQ) {
 			pc_timer_arm(pc, t, PORT_FIRST_TX_NS);
 		} else {
-			pc_timer_arm(pc, t, timer_ns(pc, t));
+			pc_timer_arm(pc, t, pc_timer_ns(pc, t));
 		}
 	}
 }
@@ -335,8 +334,8 @@ static void pc_new_parent(struct port_core *pc)
 	if (pc_state_is_slave(pc)) {
 		/* Already following a master: restart the receipt timeout
 		 * for the new one. */
-		pc_timer_arm(pc, PT_ANNOUNCE_RECEIPT, timer_ns(pc,
-					PT_ANNOUNCE_RECEIPT));
+		pc_timer_arm(pc, PT_ANNOUNCE_RECEIPT,
+			     pc_timer_ns(pc, PT_ANNOUNCE_RECEIPT));
 	}
 	pc_enter(pc, PS_UNCALIBRATED);
 	pc_emit(pc, &a);
@@ -374,100 +373,6 @@ static void pc_decision(struct port_core *pc, enum bmca_rec rec)
 	}
 }
 
-/* ---- master transmissions ---- */
-
-static uint16_t announce_flags(const struct time_properties_ds *tp)
-{
-	uint16_t f = 0;
-
-	if (tp->leap61) {
-		f |= PTP_FLAG_LEAP61;
-	}
-	if (tp->leap59) {
-		f |= PTP_FLAG_LEAP59;
-	}
-	if (tp->currentUtcOffsetValid) {
-		f |= PTP_FLAG_UTC_OFFSET_VALID;
-	}
-	if (tp->ptpTimescale) {
-		f |= PTP_FLAG_PTP_TIMESCALE;
-	}
-	if (tp->timeTraceable) {
-		f |= PTP_FLAG_TIME_TRACEABLE;
-	}
-	if (tp->frequencyTraceable) {
-		f |= PTP_FLAG_FREQ_TRACEABLE;
-	}
-	return f;
-}
-
-static void pc_send_announce(struct port_core *pc)
-{
-	const struct clock_ds *c = pc->clk;
-	struct clock_identity ids[PATH_TRACE_MAX + 1];
-	uint8_t tlvbuf[TLV_HDR_LEN + 8 * (PATH_TRACE_MAX + 1)];
-	struct tlv_writer w;
-	struct ptp_msg m;
-	struct ptp_announce *an = &m.body.announce;
-
-	memset(&m, 0, sizeof(m));
-	pc_hdr_init(pc, &m.hdr, PTP_ANNOUNCE, pc->seq_announce++,
-		    pc->ds.logAnnounceInterval);
-	m.hdr.flagField = announce_flags(&c->tprop);
-	an->currentUtcOffset = c->tprop.currentUtcOffset;
-	an->grandmasterPriority1 = c->parent.grandmasterPriority1;
-	an->grandmasterClockQuality = c->parent.grandmasterClockQuality;
-	an->grandmasterPriority2 = c->parent.grandmasterPriority2;
-	an->grandmasterIdentity = c->parent.grandmasterIdentity;
-	an->stepsRemoved = c->cur.stepsRemoved;
-	an->timeSource = c->tprop.timeSource;
-	if (pc->cfg.path_trace) {
-		/* pathTraceDS.list plus our own identity (16.2.3). */
-		memcpy(ids, pc->path, pc->path_len * sizeof(ids[0]));
-		ids[pc->path_len] = c->dflt.clockIdentity;
-		tlv_writer_init(&w, tlvbuf, sizeof(tlvbuf));
-		if (tlv_put_path_trace(&w, ids, pc->path_len + 1) == 0) {
-			m.tlv = tlvbuf;
-			m.tlv_len = (uint16_t)w.len;
-		}
-	}
-	pc_send(pc, &m, false, false);
-}
-
-static void pc_send_sync(struct port_core *pc)
-{
-	struct ptp_msg m;
-
-	if (pc->sync_txts_pending) {
-		pc->cnt.txts_missing++;
-	}
-	memset(&m, 0, sizeof(m));
-	pc_hdr_init(pc, &m.hdr, PTP_SYNC, pc->seq_sync,
-		    pc->ds.logSyncInterval);
-	/* Always two-step: one-step transmission is not supported. */
-	m.hdr.flagField = PTP_FLAG_TWO_STEP;
-	if (pc_send(pc, &m, false, true) == 0) {
-		pc->sync_txts_pending = true;
-		pc->sync_txts_seq = pc->seq_sync;
-	}
-	pc->seq_sync++;
-}
-
-/* The Sync's TX stamp: Follow_Up with preciseOriginTimestamp = egress
- * time (TX stamp + egress latency), its sub-ns part in correctionField. */
-static void pc_send_follow_up(struct port_core *pc, uint16_t seq, tmv_t ts)
-{
-	struct ptp_msg m;
-	int64_t frac;
-	tmv_t t1 = tmv_add(ts, tmv_from_ns(pc->cfg.egress_latency_ns));
-
-	memset(&m, 0, sizeof(m));
-	pc_hdr_init(pc, &m.hdr, PTP_FOLLOW_UP, seq, pc->ds.logSyncInterval);
-	m.body.follow_up.preciseOriginTimestamp = pc_ts_split(t1, &frac);
-	m.hdr.correctionField = frac;
-	pc_send(pc, &m, false, false);
-}
-
 /* ---- events ---- */
 
 static void pc_timer(struct port_core *pc, enum port_timer t)
@@ -481,14 +386,14 @@ static void pc_timer(struct port_core *pc, enum port_timer t)
 	switch (t) {
 	case PT_ANNOUNCE_TX:
 		if (s == PS_MASTER) {
-			pc_send_announce(pc);
-			pc_timer_arm(pc, t, timer_ns(pc, t));
+			master_send_announce(pc);
+			pc_timer_arm(pc, t, pc_timer_ns(pc, t));
 		}
 		break;
 	case PT_SYNC_TX:
 		if (s == PS_MASTER) {
-			pc_send_sync(pc);
-			pc_timer_arm(pc, t, timer_ns(pc, t));
+			master_send_sync(pc);
+			pc_timer_arm(pc, t, pc_timer_ns(pc, t));
 		}
 		break;
 	case PT_ANNOUNCE_RECEIPT:
@@ -507,7 +412,7 @@ static void pc_timer(struct port_core *pc, enum port_timer t)
 		}
 		if (pc->clk->dflt.slaveOnly) {
 			if (s == PS_LISTENING) {
-				pc_timer_arm(pc, t, timer_ns(pc, t));
+				pc_timer_arm(pc, t, pc_timer_ns(pc, t));
 			} else {
 				pc_enter(pc, PS_LISTENING);
 			}
@@ -518,13 +423,13 @@ static void pc_timer(struct port_core *pc, enum port_timer t)
 	case PT_DELAY_REQ:
 		if (state_is_slave(s) && !pc_p2p(pc)) {
 			delay_send_delay_req(pc);
-			pc_timer_arm(pc, t, timer_ns(pc, t));
+			pc_timer_arm(pc, t, pc_timer_ns(pc, t));
 		}
 		break;
 	case PT_PDELAY_REQ:
 		if (state_is_active(s) && pc_p2p(pc)) {
 			delay_send_pdelay_req(pc);
-			pc_timer_arm(pc, t, timer_ns(pc, t));
+			pc_timer_arm(pc, t, pc_timer_ns(pc, t));
 		}
 		break;
 	case PT_QUALIFICATION:
@@ -539,63 +444,6 @@ static void pc_timer(struct port_core *pc, enum port_timer t)
 		break;
 	case PT_COUNT:
 		break;
-	}
-}
-
-static bool pc_path_has_us(struct port_core *pc, const struct ptp_msg *m)
-{
-	const struct clock_identity *me = &pc->clk->dflt.clockIdentity;
-	struct tlv_path_trace pt;
-	struct tlv_iter it;
-	struct tlv_raw t;
-	unsigned i;
-
-	tlv_iter_init(&it, m);
-	while (tlv_iter_next(&it, &t) > 0) {
-		if (t.type != TLV_PATH_TRACE ||
-		    tlv_get_path_trace(&t, &pt) != 0) {
-			continue;
-		}
-		for (i = 0; i < pt.count; i++) {
-			if (!memcmp(pt.ids + 8 * i, me->id, 8)) {
-				return true;
-			}
-		}
-	}
-	return false;
-}
-
-static void pc_rx_announce(struct port_core *pc, const struct ptp_msg *m,
-			   int64_t now_ns)
-{
-	const struct port_identity *src = &m->hdr.sourcePortIdentity;
-	int s = pc->ds.portState;
-
-	if (!clock_identity_cmp(&src->clockIdentity,
-				&pc->clk->dflt.clockIdentity)) {
-		/* Another port of this clock (9.5.2.2). */
-		pc->cnt.rx_own++;
-		return;
-	}
-	if (m->body.announce.stepsRemoved >= 255) {
-		pc->cnt.rx_unexpected++;
-		return;
-	}
-	if (pc->cfg.path_trace && pc_path_has_us(pc, m)) {
-		pc->cnt.path_trace_loop++;
-		return;
-	}
-	fmt_rx_announce(pc, m, now_ns);
-	if (state_is_slave(s)) {
-		if (pc->has_parent && !port_identity_cmp(src, &pc->parent)) {
-			pc_timer_arm(pc, PT_ANNOUNCE_RECEIPT,
-				     timer_ns(pc, PT_ANNOUNCE_RECEIPT));
-		}
-	} else if (s == PS_LISTENING || s == PS_PASSIVE) {
-		if (fmt_is_qualified(pc, src, now_ns)) {
-			pc_timer_arm(pc, PT_ANNOUNCE_RECEIPT,
-				     timer_ns(pc, PT_ANNOUNCE_RECEIPT));
-		}
 	}
 }
 
@@ -659,7 +507,7 @@ static void pc_rx(struct port_core *pc, const struct pev *ev)
 	ts = tmv_sub(ev->u.rx.ts, tmv_from_ns(pc->cfg.ingress_latency_ns));
 	switch (type) {
 	case PTP_ANNOUNCE:
-		pc_rx_announce(pc, &m, ev->now_ns);
+		fmt_rx_announce(pc, &m, ev->now_ns);
 		return;
 	case PTP_SYNC:
 		if (pc_from_parent(pc, &m)) {
@@ -721,7 +569,7 @@ static void pc_txts(struct port_core *pc, const struct pev *ev)
 	if (type == PTP_SYNC) {
 		if (pc->sync_txts_pending && pc->sync_txts_seq == seq) {
 			pc->sync_txts_pending = false;
-			pc_send_follow_up(pc, seq, ev->u.txts.ts);
+			master_send_follow_up(pc, seq, ev->u.txts.ts);
 		}
 		return;
 	}
@@ -771,6 +619,13 @@ void port_core_handle(struct port_core *pc, const struct pev *ev,
 		}
 		break;
 	case PEV_UNSYNCED:
+		/* The clock was stepped: Sync, Delay_Req and Pdelay
+		 * timestamps taken before are in the old time base, and an
+		 * exchange straddling the step is off by half of it. */
+		if (s == PS_SLAVE || s == PS_UNCALIBRATED) {
+			delay_reset_slave(pc);
+			delay_reset_p2p(pc);
+		}
 		if (s == PS_SLAVE) {
 			pc_enter(pc, PS_UNCALIBRATED);
 		}

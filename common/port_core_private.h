@@ -3,9 +3,10 @@
  * port_core_private.h - the inside of struct port_core, shared by its
  * modules:
  *
- *   port_core.c   state machine, timers, RX dispatch, TX helpers, master
- *                 Announce/Sync/Follow_Up
- *   port_fmt.c    foreign master table and Erbest (9.3.2.4, 9.3.2.5)
+ *   port_core.c   state machine, timers, RX dispatch, TX helpers
+ *   port_master.c Announce, Sync and Follow_Up of a master
+ *   port_fmt.c    Announce reception, foreign master table and Erbest
+ *                 (9.3.2.4, 9.3.2.5)
  *   port_delay.c  Sync/Follow_Up matching, offset, E2E and P2P delay
  *                 (11.2 - 11.4, 11.6), Delay_Resp and Pdelay responder
  *   port_mgmt.c   management GET answers (15)
@@ -37,7 +38,7 @@ struct fm_entry {
 	bool used;
 	struct port_identity sender;
 	struct bmca_ds ds;		/* from its latest Announce */
-	int8_t log_interval;		/* its logMessageInterval (or ours) */
+	int8_t log_interval;		/* its logMessageInterval or ours */
 	uint16_t last_seq;
 	/* Monotonic arrival times (ns) of its latest Announces, newest at
 	 * [0]; n_ts of them valid. */
@@ -66,7 +67,7 @@ struct port_core {
 	struct port_core_cfg cfg;	/* cfg.product points at product */
 	char product[128];
 	const struct clock_ds *clk;
-	struct port_ds ds;		/* portState, meanLinkDelay live here */
+	struct port_ds ds;		/* portState, meanLinkDelay here */
 	struct port_counters cnt;
 	uint64_t rng;			/* splitmix64 state */
 	uint32_t armed;			/* bit per enum port_timer */
@@ -101,7 +102,7 @@ struct port_core {
 	/* Slave: Sync/Follow_Up matching and the last complete pair. */
 	struct sync_half sync, fup;
 	bool have_pair;
-	tmv_t pair_t1;			/* origin + Sync and Follow_Up corr */
+	tmv_t pair_t1;			/* origin + Sync + Follow_Up corr */
 	tmv_t pair_t2;			/* ingress - ingress latency */
 
 	/* E2E requester. */
@@ -153,6 +154,8 @@ void pc_emit(struct port_core *pc, const struct pact *a);
 void pc_timer_arm(struct port_core *pc, enum port_timer t, int64_t ns);
 void pc_timer_stop(struct port_core *pc, enum port_timer t);
 int64_t pc_log_ns(int log2_s);
+/* The duration to arm timer t with now (random ones draw anew). */
+int64_t pc_timer_ns(struct port_core *pc, enum port_timer t);
 uint64_t pc_rand(struct port_core *pc);
 void pc_hdr_init(struct port_core *pc, struct ptp_header *h, int type,
 		 uint16_t seq, int8_t log_interval);
@@ -167,9 +170,17 @@ bool pc_p2p(const struct port_core *pc);
  * scaled ns), so that t == ts + frac exactly. */
 struct ptp_timestamp pc_ts_split(tmv_t t, int64_t *frac_sns);
 
+/* port_master.c */
+void master_send_announce(struct port_core *pc);
+void master_send_sync(struct port_core *pc);
+/* The TX stamp ts of Sync seq came: send its Follow_Up. */
+void master_send_follow_up(struct port_core *pc, uint16_t seq, tmv_t ts);
+
 /* port_fmt.c */
 void fmt_clear(struct port_core *pc);
-/* An Announce that passed the identity/domain checks. */
+/* An Announce in an active state that passed the domain checks: the
+ * own-clock, stepsRemoved and PATH_TRACE filters, the table, and the
+ * announce receipt timeout. */
 void fmt_rx_announce(struct port_core *pc, const struct ptp_msg *m,
 		     int64_t now_ns);
 /* Recompute Erbest at now_ns (expiry); emits PACT_ERBEST on a change. */

@@ -13,8 +13,13 @@
  * bmca_compare(); PACT_ERBEST is emitted whenever it appears, disappears,
  * or its data set changes.
  *
- * A repeated sequenceId from the same sender is a duplicate and not
- * counted twice. When the table is full, the entry heard from least
+ * Announces are dropped (counted) when their sender is a port of this
+ * clock (rx_own), their stepsRemoved is 255 or more (9.3.2.5), or with
+ * cfg.path_trace their PATH_TRACE holds our clockIdentity (16.2.3). A
+ * repeated sequenceId from the same sender is a duplicate and not counted
+ * twice. The announce receipt timeout restarts on an Announce of our
+ * parent (UNCALIBRATED, SLAVE) or of any qualified foreign master
+ * (LISTENING, PASSIVE). When the table is full, the entry heard from least
  * recently makes room.
  */
 #include <string.h>
@@ -93,7 +98,7 @@ static void fm_path(struct fm_entry *e, const struct ptp_msg *m)
 	}
 }
 
-void fmt_rx_announce(struct port_core *pc, const struct ptp_msg *m,
+static void fm_store(struct port_core *pc, const struct ptp_msg *m,
 		     int64_t now_ns)
 {
 	const struct port_identity *src = &m->hdr.sourcePortIdentity;
@@ -124,6 +129,63 @@ void fmt_rx_announce(struct port_core *pc, const struct ptp_msg *m,
 			  pc->ds.logAnnounceInterval;
 	bmca_ds_from_announce(&e->ds, m, &pc->ds.portIdentity);
 	fm_path(e, m);
+}
+
+static bool fm_path_has_us(struct port_core *pc, const struct ptp_msg *m)
+{
+	const struct clock_identity *me = &pc->clk->dflt.clockIdentity;
+	struct tlv_path_trace pt;
+	struct tlv_iter it;
+	struct tlv_raw t;
+	unsigned i;
+
+	tlv_iter_init(&it, m);
+	while (tlv_iter_next(&it, &t) > 0) {
+		if (t.type != TLV_PATH_TRACE ||
+		    tlv_get_path_trace(&t, &pt) != 0) {
+			continue;
+		}
+		for (i = 0; i < pt.count; i++) {
+			if (!memcmp(pt.ids + 8 * i, me->id, 8)) {
+				return true;
+			}
+		}
+	}
+	return false;
+}
+
+void fmt_rx_announce(struct port_core *pc, const struct ptp_msg *m,
+		     int64_t now_ns)
+{
+	const struct port_identity *src = &m->hdr.sourcePortIdentity;
+	int s = pc->ds.portState;
+
+	if (!clock_identity_cmp(&src->clockIdentity,
+				&pc->clk->dflt.clockIdentity)) {
+		/* Another port of this clock (9.5.2.2). */
+		pc->cnt.rx_own++;
+		return;
+	}
+	if (m->body.announce.stepsRemoved >= 255) {
+		pc->cnt.rx_unexpected++;
+		return;
+	}
+	if (pc->cfg.path_trace && fm_path_has_us(pc, m)) {
+		pc->cnt.path_trace_loop++;
+		return;
+	}
+	fm_store(pc, m, now_ns);
+	if (pc_state_is_slave(pc)) {
+		if (pc->has_parent && !port_identity_cmp(src, &pc->parent)) {
+			pc_timer_arm(pc, PT_ANNOUNCE_RECEIPT,
+				     pc_timer_ns(pc, PT_ANNOUNCE_RECEIPT));
+		}
+	} else if (s == PS_LISTENING || s == PS_PASSIVE) {
+		if (fmt_is_qualified(pc, src, now_ns)) {
+			pc_timer_arm(pc, PT_ANNOUNCE_RECEIPT,
+				     pc_timer_ns(pc, PT_ANNOUNCE_RECEIPT));
+		}
+	}
 }
 
 bool fmt_is_qualified(const struct port_core *pc,

@@ -52,9 +52,9 @@ static bool mgmt_for_us(const struct port_core *pc,
 /* Ids of Table 59 (2019), for telling NO_SUCH_ID from NOT_SUPPORTED. */
 static bool mgmt_id_known(uint16_t id)
 {
-	return id <= 0x0007 ||		/* NULL_PTP_MANAGEMENT .. FAULT_LOG_RESET */
-	       (id >= 0x2000 && id <= 0x2015) ||	/* data sets .. */
-	       (id >= 0x3000 && id <= 0x3007) ||	/* PATH_TRACE_LIST .. */
+	return id <= 0x0007 ||			/* NULL .. FAULT_LOG_RESET */
+	       (id >= 0x2000 && id <= 0x2015) ||	/* clock, data sets */
+	       (id >= 0x3000 && id <= 0x3007) ||	/* tables, path trace */
 	       (id >= 0x4000 && id <= 0x4003) ||	/* transparent clock */
 	       (id >= 0x6000 && id <= 0x6001);		/* delay mechanism */
 }

@@ -184,7 +184,8 @@ static inline const struct pact *pt_find(const struct pact_list *l,
 				continue;
 			}
 		}
-		if (type == PACT_SEND && sub >= 0 && a->u.send.msg_type != sub) {
+		if (type == PACT_SEND && sub >= 0 &&
+		    a->u.send.msg_type != sub) {
 			continue;
 		}
 		return a;
