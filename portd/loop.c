@@ -9,6 +9,7 @@
  * wake-up, a failed send is a rate-limited warning and a counted error.
  */
 #include <errno.h>
+#include <inttypes.h>
 #include <poll.h>
 #include <signal.h>
 #include <stdio.h>
@@ -85,6 +86,9 @@ static void exec_send(struct portd *d, const struct pact *a)
 			strerror(-rc));
 		return;
 	}
+	pr_debug("%s: sent %s seq %u%s", d->ifname,
+		 ptp_msg_type_str(a->u.send.msg_type), a->u.send.seq,
+		 a->u.send.pdelay ? " (peer-delay group)" : "");
 	if (a->u.send.want_txts) {
 		txmap_put(d, id, a->u.send.msg_type, a->u.send.seq);
 		if (!timers_armed(&d->tm, PDT_TXTS)) {
@@ -214,6 +218,40 @@ static int to_port_time(struct portd *d, struct timespec ts, tmv_t *out)
 	return 0;
 }
 
+/*
+ * Say what the received messages did to the core's error counters since
+ * the last look: trouble a peer causes, so rate-limited (log.h pl_*).
+ */
+static void report_rx_trouble(struct portd *d)
+{
+	const struct port_counters *c = port_core_counters(d->pc);
+	uint64_t n;
+	unsigned i;
+
+	for (i = 0; i < PTP_E_COUNT; i++) {
+		if (c->rx_err[i] <= d->seen_rx_err[i]) {
+			continue;
+		}
+		n = c->rx_err[i] - d->seen_rx_err[i];
+		d->seen_rx_err[i] = c->rx_err[i];
+		pl_warn("%s: %" PRIu64 " received message%s rejected: %s",
+			d->ifname, n, n == 1 ? "" : "s", ptp_err_str((int)i));
+	}
+	if (c->rx_no_ts > d->seen_rx_no_ts) {
+		n = c->rx_no_ts - d->seen_rx_no_ts;
+		d->seen_rx_no_ts = c->rx_no_ts;
+		pl_warn("%s: %" PRIu64 " event message%s without an RX "
+			"timestamp", d->ifname, n, n == 1 ? "" : "s");
+	}
+	if (c->delay_rejected > d->seen_delay_rejected) {
+		n = c->delay_rejected - d->seen_delay_rejected;
+		d->seen_delay_rejected = c->delay_rejected;
+		pl_info("%s: %" PRIu64 " path delay measurement%s rejected "
+			"(negative or above 1 s)", d->ifname, n,
+			n == 1 ? "" : "s");
+	}
+}
+
 static void on_rx(struct portd *d, int fd)
 {
 	uint8_t buf[PTP_MSG_MAX];
@@ -225,12 +263,12 @@ static void on_rx(struct portd *d, int fd)
 	for (i = 0; i < RX_BURST; i++) {
 		n = xport_recv(d->x, fd, buf, sizeof(buf), &rx);
 		if (n == -EAGAIN || n == -EWOULDBLOCK) {
-			return;
+			break;
 		}
 		if (n < 0) {
 			pl_warn("%s: receive: %s", d->ifname,
 				strerror((int)-n));
-			return;
+			break;
 		}
 		memset(&ev, 0, sizeof(ev));
 		ev.type = PEV_RX;
@@ -248,6 +286,7 @@ static void on_rx(struct portd *d, int fd)
 		}
 		dispatch(d, &ev);
 	}
+	report_rx_trouble(d);
 }
 
 /* A pending socket error (POLLERR with an empty error queue): read it so
@@ -290,6 +329,8 @@ static void on_txts(struct portd *d, bool pollerr)
 		if (to_port_time(d, ts.ts, &ev.u.txts.ts) < 0) {
 			continue;
 		}
+		pr_debug("%s: TX stamp of %s seq %u", d->ifname,
+			 ptp_msg_type_str(t->msg_type), t->seq);
 		dispatch(d, &ev);
 	}
 	if (rc < 0) {

@@ -111,6 +111,12 @@ struct portd {
 	int64_t delay_ns;		/* last sample's path delay */
 	struct clock_identity last_gm;	/* for "new grandmaster" notices */
 
+	/* Core counters already reported (peer trouble is logged as the
+	 * counters grow, rate-limited). */
+	uint64_t seen_rx_err[PTP_E_COUNT];
+	uint64_t seen_rx_no_ts;
+	uint64_t seen_delay_rejected;
+
 	/* Counters of the shell. */
 	uint64_t tx_errors;
 	uint64_t txts_unknown;		/* stamps for ids we did not keep */

@@ -206,8 +206,8 @@ static int setup_xport(struct portd *d)
 			       portd_where(d, "timestamping", w, sizeof(w)),
 			       err);
 		} else {
-			pr_err("%s: cannot open %s transport: %s",
-			       portd_where(d, "transport", w, sizeof(w)),
+			pr_err("%s: cannot open the %s transport: %s",
+			       portd_where(d, "interface", w, sizeof(w)),
 			       xport_kind_str(xc.kind), err);
 		}
 		return -ENODEV;
