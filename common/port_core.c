@@ -28,6 +28,9 @@ void pc_emit(struct port_core *pc, const struct pact *a)
 
 	/* PACT_MAX is sized for the worst event (see the tests). */
 	assert(out && out->n < PACT_MAX);
+	if (out->n >= PACT_MAX) {
+		return;		/* NDEBUG build: drop rather than overrun */
+	}
 	out->a[out->n++] = *a;
 }
 
@@ -138,6 +141,9 @@ int pc_send(struct port_core *pc, struct ptp_msg *m, bool pdelay,
 	int len;
 
 	assert(pc->tx_used < PORT_TX_SLOTS);
+	if (pc->tx_used >= PORT_TX_SLOTS) {
+		return -PTP_E_NOSPACE;
+	}
 	buf = pc->tx[pc->tx_used];
 	len = ptp_msg_pack(m, buf, PTP_MSG_MAX);
 	if (len < 0) {
