@@ -100,8 +100,12 @@ struct portd {
 
 	/* Servo (standalone). */
 	struct servo *servo;
+	struct servo_cfg servo_cfg;	/* as created (initial_freq aside) */
+	bool servo_fresh;		/* no sample since created */
 	struct gate gate;
 	bool locked_once;		/* gate only after the first lock */
+	bool new_master;		/* next sample is the new master's
+					 * first */
 	double freq_ppb;		/* last frequency applied (asked for,
 					 * if free_running) */
 	uint64_t steps;			/* clock steps done */

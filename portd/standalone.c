@@ -16,6 +16,7 @@
 #include <inttypes.h>
 #include <math.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "log.h"
@@ -54,6 +55,7 @@ int portd_sa_init(struct portd *d)
 	}
 	sc.initial_freq = f;
 	d->freq_ppb = f;
+	d->servo_cfg = sc;
 	d->servo = servo_create(&sc);
 	if (!d->servo) {
 		pr_err("%s: cannot create the %s servo", d->ifname,
@@ -62,6 +64,7 @@ int portd_sa_init(struct portd *d)
 	}
 	servo_sync_interval(d->servo,
 			    ldexp(1.0, d->pcfg.ds.logSyncInterval));
+	d->servo_fresh = true;
 	gate_init(&d->gate, GATE_LEN, GATE_K, GATE_FLOOR_NS,
 		  GATE_MAX_REJECT);
 	pr_info("%s: %s servo, start %.3f ppb, limit %.0f ppb%s", d->ifname,
@@ -77,6 +80,31 @@ void portd_sa_fini(struct portd *d)
 		servo_destroy(d->servo);
 		d->servo = NULL;
 	}
+}
+
+/*
+ * A servo as at start-up (first_step_threshold applies again), from the
+ * frequency applied now. servo_reset() alone keeps the servo's "first
+ * update done", so it would never step.
+ */
+static void sa_servo_restart(struct portd *d)
+{
+	struct servo_cfg sc = d->servo_cfg;
+	struct servo *s;
+
+	sc.initial_freq = d->freq_ppb;
+	s = servo_create(&sc);
+	if (!s) {
+		pr_warn("%s: cannot create a new servo, resetting the old "
+			"one", d->ifname);
+		servo_reset(d->servo);
+		return;
+	}
+	servo_destroy(d->servo);
+	d->servo = s;
+	d->servo_fresh = true;
+	servo_sync_interval(d->servo,
+			    ldexp(1.0, d->pcfg.ds.logSyncInterval));
 }
 
 /* ---- BMCA ---------------------------------------------------------------- */
@@ -168,6 +196,7 @@ void portd_sa_sample(struct portd *d, const struct pact *a)
 	int64_t offset = tmv_to_ns_round(a->u.sample.offset);
 	int64_t delay = tmv_to_ns_round(a->u.sample.delay);
 	int64_t t2 = tmv_to_ns(a->u.sample.t2);
+	double first_step_ns = d->cfg.clock.first_step_threshold * 1e9;
 	enum servo_state st;
 	double ppb;
 
@@ -177,6 +206,16 @@ void portd_sa_sample(struct portd *d, const struct pact *a)
 	d->cds.cur.offsetFromMaster = tmv_to_scaled_ns(a->u.sample.offset);
 	d->cds.cur.meanDelay = tmv_to_scaled_ns(a->u.sample.delay);
 
+	if (d->new_master) {
+		d->new_master = false;
+		if (!d->servo_fresh && first_step_ns > 0 &&
+		    llabs(offset) > first_step_ns) {
+			pr_info("%s: new master %" PRId64 " ns away: servo "
+				"restarts", d->ifname, offset);
+			sa_servo_restart(d);
+			d->locked_once = false;
+		}
+	}
 	if (d->locked_once && !gate_check(&d->gate, offset)) {
 		d->gated++;
 		pl_info("%s: offset %" PRId64 " ns rejected as an outlier "
@@ -185,6 +224,7 @@ void portd_sa_sample(struct portd *d, const struct pact *a)
 		return;
 	}
 	ppb = servo_sample(d->servo, offset, t2, &st);
+	d->servo_fresh = false;
 	pr_debug("%s: offset %" PRId64 " ns delay %" PRId64 " ns freq "
 		 "%.3f ppb %s", d->ifname, offset, delay, ppb,
 		 servo_state_str(st));
@@ -212,12 +252,19 @@ void portd_sa_sample(struct portd *d, const struct pact *a)
 	}
 }
 
+/*
+ * A new master: its offsets may sit elsewhere, so the gate starts over.
+ * The servo keeps running, as linuxptp's does: the clock's frequency is
+ * still right, and with masters that agree there is nothing to relearn
+ * (a reset PI servo would wait 0.016 / ki, tens of seconds with software
+ * timestamps, before it locks again). Only when the first offset from the
+ * new master is beyond first_step_threshold is the servo reset, so that
+ * it steps as at start-up instead of slewing for minutes.
+ */
 void portd_sa_new_master(struct portd *d)
 {
-	servo_reset(d->servo);
 	gate_reset(&d->gate);
-	d->locked_once = false;
-	d->have_sample = false;
+	d->new_master = true;
 }
 
 /* ---- summary ------------------------------------------------------------- */
