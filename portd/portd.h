@@ -106,8 +106,8 @@ struct portd {
 	bool locked_once;		/* gate only after the first lock */
 	bool new_master;		/* next sample is the new master's
 					 * first */
-	double freq_ppb;		/* last frequency applied (asked for,
-					 * if free_running) */
+	double freq_ppb;		/* last frequency applied to the
+					 * clock (ppb, + = faster) */
 	uint64_t steps;			/* clock steps done */
 	uint64_t gated;			/* offsets the gate rejected */
 	bool have_sample;

@@ -51,7 +51,8 @@ static unsigned conf_port_line(const char *path, const char *ifname,
 	n = config_setting_length(ports);
 	for (i = 0; i < n; i++) {
 		p = config_setting_get_elem(ports, (unsigned)i);
-		if (!p || !config_setting_lookup_string(p, "interface", &name) ||
+		if (!p ||
+		    !config_setting_lookup_string(p, "interface", &name) ||
 		    strcmp(name, ifname)) {
 			continue;
 		}

@@ -162,10 +162,10 @@ static void sa_adjfreq(struct portd *d, double ppb)
 {
 	int rc;
 
-	d->freq_ppb = ppb;
 	if (d->cfg.clock.free_running) {
-		return;
+		return;		/* freq_ppb stays what the clock has */
 	}
+	d->freq_ppb = ppb;
 	rc = clk_adjfreq(d->clk, ppb);
 	if (rc < 0) {
 		pl_warn("%s: %s: adjust frequency %.3f ppb: %s", d->ifname,
