@@ -122,6 +122,7 @@ struct portd {
 	uint64_t seen_delay_rejected;
 
 	/* Counters of the shell. */
+	uint64_t summary_dropped;	/* stdout had no room */
 	uint64_t tx_errors;
 	uint64_t txts_unknown;		/* stamps for ids we did not keep */
 };

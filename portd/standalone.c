@@ -15,9 +15,11 @@
 #include <errno.h>
 #include <inttypes.h>
 #include <math.h>
+#include <poll.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "log.h"
 #include "portd.h"
@@ -296,10 +298,42 @@ static uint64_t sum64(const uint64_t *v, unsigned n)
 	return s;
 }
 
+/*
+ * One line to stdout without ever blocking the port: when stdout is a
+ * pipe nobody drains, poll() says it has no room (a pipe is writable when
+ * PIPE_BUF bytes are free, so a shorter line goes in whole), and the line
+ * is dropped and counted instead.
+ */
+static void summary_write(struct portd *d, const char *line, size_t len)
+{
+	struct pollfd p = { .fd = STDOUT_FILENO, .events = POLLOUT };
+	ssize_t w;
+
+	if (poll(&p, 1, 0) != 1 || !(p.revents & POLLOUT)) {
+		d->summary_dropped++;
+		pl_info("%s: stdout is not writable, summary line dropped "
+			"(%" PRIu64 " so far)", d->ifname, d->summary_dropped);
+		return;
+	}
+	while (len) {
+		w = write(STDOUT_FILENO, line, len);
+		if (w < 0 && errno == EINTR) {
+			continue;
+		}
+		if (w <= 0) {
+			d->summary_dropped++;
+			return;
+		}
+		line += w;
+		len -= (size_t)w;
+	}
+}
+
 void portd_sa_summary(struct portd *d)
 {
 	const struct port_counters *pc = port_core_counters(d->pc);
-	char gm[20], off[24], del[24];
+	char gm[20], off[24], del[24], line[384];
+	int n;
 
 	clock_identity_str(&d->cds.parent.grandmasterIdentity, gm);
 	if (d->have_sample) {
@@ -309,12 +343,17 @@ void portd_sa_summary(struct portd *d)
 		snprintf(off, sizeof(off), "-");
 		snprintf(del, sizeof(del), "-");
 	}
-	printf("summary iface=%s state=%s offset_ns=%s freq_ppb=%.3f "
-	       "delay_ns=%s servo=%s gm=%s steps=%" PRIu64 " rx=%" PRIu64
-	       " tx=%" PRIu64 " rxerr=%" PRIu64 "\n",
-	       d->ifname, port_state_str(port_core_state(d->pc)), off,
-	       d->freq_ppb, del, summary_servo_str(servo_state(d->servo)), gm,
-	       d->steps, sum64(pc->rx, 16), sum64(pc->tx, 16),
-	       sum64(pc->rx_err, PTP_E_COUNT));
-	fflush(stdout);
+	n = snprintf(line, sizeof(line), "summary iface=%s state=%s "
+		     "offset_ns=%s freq_ppb=%.3f delay_ns=%s servo=%s gm=%s "
+		     "steps=%" PRIu64 " rx=%" PRIu64 " tx=%" PRIu64
+		     " rxerr=%" PRIu64 "\n",
+		     d->ifname, port_state_str(port_core_state(d->pc)), off,
+		     d->freq_ppb, del,
+		     summary_servo_str(servo_state(d->servo)), gm, d->steps,
+		     sum64(pc->rx, 16), sum64(pc->tx, 16),
+		     sum64(pc->rx_err, PTP_E_COUNT));
+	if (n <= 0 || (size_t)n >= sizeof(line)) {
+		return;
+	}
+	summary_write(d, line, (size_t)n);
 }
