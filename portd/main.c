@@ -85,7 +85,7 @@ static void usage(FILE *out)
 "\n"
 "SUMMARY LINE\n"
 "  Every 2^logging.summary_interval seconds (default 1 s) portd writes one\n"
-"  line to standard output (line-buffered), in this stable format:\n"
+"  line to standard output (one write each), in this stable format:\n"
 "\n"
 "    summary iface=IF state=STATE offset_ns=N freq_ppb=F delay_ns=N\n"
 "      servo=SERVOSTATE gm=CLOCKID steps=N rx=N tx=N rxerr=N\n"
