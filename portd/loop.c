@@ -344,6 +344,7 @@ static void on_txts(struct portd *d, bool pollerr)
 static void on_link(struct portd *d)
 {
 	int rc = linkwatch_process(d->lw);
+	bool up;
 
 	if (rc < 0) {
 		pl_warn("%s: link notifications: %s", d->ifname,
@@ -353,10 +354,17 @@ static void on_link(struct portd *d)
 	if (rc == 0) {
 		return;
 	}
-	pr_notice("%s: link %s", d->ifname,
-		  linkwatch_up(d->lw) ? "up" : "down");
-	dispatch_simple(d, linkwatch_up(d->lw) ? PEV_LINK_UP :
-			PEV_LINK_DOWN);
+	up = linkwatch_up(d->lw);
+	if (up && d->link_up) {
+		/* Down and up again within one read: the port still has
+		 * to see the fault (its peers may have changed). */
+		pr_notice("%s: link down and up again", d->ifname);
+		dispatch_simple(d, PEV_LINK_DOWN);
+	} else {
+		pr_notice("%s: link %s", d->ifname, up ? "up" : "down");
+	}
+	d->link_up = up;
+	dispatch_simple(d, up ? PEV_LINK_UP : PEV_LINK_DOWN);
 }
 
 /* SIGINT/SIGTERM: stop. SIGHUP: re-read the log level from the file. */
@@ -451,7 +459,8 @@ int portd_run(struct portd *d)
 
 	timers_init(&d->tm, PDT_COUNT);
 	dispatch_simple(d, PEV_START);
-	if (d->lw && !linkwatch_up(d->lw)) {
+	d->link_up = !d->lw || linkwatch_up(d->lw);
+	if (!d->link_up) {
 		pr_notice("%s: link down at start", d->ifname);
 		dispatch_simple(d, PEV_LINK_DOWN);
 	}

@@ -77,6 +77,7 @@ struct portd {
 	struct clk *clk;
 	bool sw_ts;			/* timestamps are CLOCK_REALTIME */
 	struct linkwatch *lw;		/* NULL: link assumed up */
+	bool link_up;			/* as last handed to the core */
 	int sigfd;
 	struct timers tm;
 	bool stop;
