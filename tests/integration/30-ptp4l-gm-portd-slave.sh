@@ -8,12 +8,16 @@
 # software, so the grandmaster's time is CLOCK_REALTIME and a synchronised
 # sim clock reads CLOCK_REALTIME too. Checked:
 #   - portd steps the clock (steps >= 1), reaches SLAVE with the servo
-#     LOCKED (or LOCKED_STABLE) following ptp4l's clockIdentity, within 60 s;
-#   - over the next 10 s: every reported offset within 10 us, RMS within
-#     3 us, no further step, mean path delay plausible (0..100 us);
+#     LOCKED (or LOCKED_STABLE) following ptp4l's clockIdentity, and its
+#     last 5 offsets within 10 us, within 90 s (pi, as linuxptp's with
+#     software timestamps, waits 0.016 / ki = 37 s at 8 syncs a second
+#     before its first frequency estimate and step; linreg takes ~3 s);
+#   - over the next 10 s: median |reported offset| within 3 us and at most
+#     2 of the 10 beyond 10 us, no further step, mean path delay plausible
+#     (0..100 us);
 #   - independently of what portd reports, the TRUE error of the sim clock
 #     (`simclock watch`: sim - CLOCK_REALTIME, 4 reads a second) stays
-#     within 20 us over those 10 s;
+#     within 20 us, RMS within 3 us, over those 10 s;
 #   - every frame portd sent (captured in the slave's namespace) is PTP
 #     that Wireshark decodes without Malformed or expert warnings.
 #
@@ -21,14 +25,18 @@
 # timestamps on a direct veth, ptp4l GM -> free-running ptp4l slave) at
 # 0.3-0.45 us RMS and 1.6-1.8 us max at 16 Hz. A steered clock adds its
 # servo's tracking error on top, and this 2-vCPU VM adds scheduling spikes,
-# so 10 us max / 3 us RMS leave about 5x margin over the floor while an
-# unsteered +100 ppm clock would leave them within a tenth of a second
-# (100 us/s). The true error may also carry the software-timestamp
-# asymmetry between TX and RX paths (a few us), hence 20 us.
+# so 10 us / 3 us leave about 5x margin over the floor while an unsteered
+# +100 ppm clock would leave them within a tenth of a second (100 us/s).
+# On a loaded host a single software timestamp can be late by tens of us:
+# that is a measurement spike, not a clock error (the true error does not
+# move), hence the median and "at most 2 beyond" for the reported offset,
+# while the true error is held to every read. It may also carry the
+# software-timestamp asymmetry between TX and RX paths (a few us), hence
+# 20 us for its max.
 . "$(dirname "$0")/portd-lib.sh"
 pl_need ptp4l tshark
 
-CONV_TIMEOUT=${CONV_TIMEOUT:-60}
+CONV_TIMEOUT=${CONV_TIMEOUT:-90}
 WINDOW=10
 
 pl_ns p30gm; GM=$PL_NS
@@ -58,7 +66,7 @@ run_servo() {
 	pl_simwatch "$clk" "$d/true-$servo" ||
 		t_check "$servo: portd created its sim clock $clk" false
 
-	if t_wait_for "$CONV_TIMEOUT" pl_converged "$out" 3 10000; then
+	if t_wait_for "$CONV_TIMEOUT" pl_converged "$out" 5 10000; then
 		conv=$((SECONDS - start))
 		t_check "$servo: SLAVE, servo locked, |offset| < 10 us (after ${conv} s)" true
 	else
@@ -101,12 +109,16 @@ run_servo() {
 	t_check "$servo: mean path delay plausible, 0..100 us ($dly ns)" \
 		pl_between "$dly" 0 100000
 
-	read -r n mean rms max < <(pl_sum_col "$out" offset_ns "$WINDOW" | pl_stats)
-	echo "$servo: portd offset over the last $n s: mean $mean rms $rms max $max ns"
-	t_check "$servo: reported |offset| <= 10 us for $WINDOW s (max $max ns)" \
-		pl_le "$max" 10000
-	t_check "$servo: reported offset RMS <= 3 us (rms $rms ns)" \
-		pl_le "$rms" 3000
+	local offs=$d/offs-$servo amed far
+	pl_sum_col "$out" offset_ns "$WINDOW" >"$offs"
+	read -r n mean rms max < <(pl_stats <"$offs")
+	amed=$(pl_abs_median <"$offs")
+	far=$(pl_beyond 10000 <"$offs")
+	echo "$servo: portd offset over the last $n s: mean $mean rms $rms max $max median|x| $amed ns"
+	t_check "$servo: reported median |offset| <= 3 us ($amed ns)" \
+		pl_le "$amed" 3000
+	t_check "$servo: at most 2 of $WINDOW reported offsets beyond 10 us ($far, max $max ns)" \
+		pl_le "$far" 2
 
 	read -r tn tmean trms tmax < <(pl_true_col "$d/true-$servo" "$t0" "$t1" |
 		pl_stats)
@@ -115,6 +127,7 @@ run_servo() {
 		pl_ge "$tn" 30
 	t_check "$servo: TRUE |sim - realtime| < 20 us for $WINDOW s (max $tmax ns)" \
 		pl_lt "$tmax" 20000
+	t_check "$servo: TRUE error RMS <= 3 us ($trms ns)" pl_le "$trms" 3000
 
 	pl_stop "$pid"
 	pl_stop "$PL_WATCH_PID"

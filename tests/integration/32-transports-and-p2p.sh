@@ -9,10 +9,12 @@
 #   l2   P2P (ptp4l -2 -P, 01:80:C2:00:00:0E)
 #
 # P2P runs on a direct veth: a Linux bridge rightly drops 01:80:C2:00:00:0E
-# (LAB-NOTES). Each case, shorter than test 30 (5 s window): portd steps
-# and locks (SLAVE, servo LOCKED*, following ptp4l's identity), every
-# reported offset in the window within 10 us with RMS within 3 us, the TRUE
-# sim-clock error within 20 us (same bounds and reasons as test 30), and
+# (LAB-NOTES). Each case, shorter than test 30 (5 s window, servo linreg,
+# which locks in seconds where pi takes 37 s; SERVO=pi to change): portd
+# steps and locks (SLAVE, servo LOCKED*, following ptp4l's identity),
+# median |reported offset| in the window within 3 us and at most 1 of 5
+# beyond 10 us, the TRUE sim-clock error within 20 us and RMS 3 us (same
+# bounds and reasons as test 30), and
 # on the wire (tshark, slave's namespace) every frame portd sent is PTP on
 # the right transport and group, decoded with no Malformed or expert
 # warning. E2E: portd sends Delay_Req and no Pdelay_Req. P2P: portd sends
@@ -83,16 +85,22 @@ run_case() {
 	dly=$(pl_sum "$out" delay_ns)
 	t_check "$tag: path/link delay plausible, 0..100 us ($dly ns)" \
 		pl_between "$dly" 0 100000
-	read -r n mean rms max < <(pl_sum_col "$out" offset_ns "$WINDOW" |
-		pl_stats)
-	echo "$tag: portd offset, last $n s: mean $mean rms $rms max $max ns"
-	t_check "$tag: reported |offset| <= 10 us ($max)" pl_le "$max" 10000
-	t_check "$tag: reported offset RMS <= 3 us ($rms)" pl_le "$rms" 3000
+	local offs=$d/offs-$tag amed far
+	pl_sum_col "$out" offset_ns "$WINDOW" >"$offs"
+	read -r n mean rms max < <(pl_stats <"$offs")
+	amed=$(pl_abs_median <"$offs")
+	far=$(pl_beyond 10000 <"$offs")
+	echo "$tag: portd offset, last $n s: mean $mean rms $rms max $max median|x| $amed ns"
+	t_check "$tag: reported median |offset| <= 3 us ($amed)" \
+		pl_le "$amed" 3000
+	t_check "$tag: at most 1 of $WINDOW reported offsets beyond 10 us ($far, max $max)" \
+		pl_le "$far" 1
 	read -r tn tmean trms tmax < <(pl_true_col "$d/true-$tag" "$t0" "$t1" |
 		pl_stats)
 	echo "$tag: TRUE error, $tn reads: mean $tmean rms $trms max $tmax ns"
 	t_check "$tag: TRUE |sim - realtime| < 20 us ($tmax, $tn reads)" \
 		eval 'pl_lt "$tmax" 20000 && pl_ge "$tn" 15'
+	t_check "$tag: TRUE error RMS <= 3 us ($trms)" pl_le "$trms" 3000
 
 	if [ "$dm" = p2p ]; then
 		pl_pmc_uds "gm-$tag" "$d/gm-$tag.pmc" 'GET PORT_DATA_SET'

@@ -86,6 +86,18 @@ pl_median() {
 		      else print (v[n / 2 - 1] + v[n / 2]) / 2 }'
 }
 
+# pl_abs_median < numbers: the median of |x|.
+pl_abs_median() {
+	awk '{ x = $1; if (x < 0) x = -x; print x }' | pl_median
+}
+
+# pl_beyond BOUND < numbers: how many have |x| > BOUND (non-numbers count).
+pl_beyond() {
+	awk -v b="$1" '{ x = $1; if (x !~ /^[-+]?[0-9]/) { n++; next }
+			 if (x < 0) x = -x; if (x > b) n++ }
+		END { print n + 0 }'
+}
+
 # ---- the network ------------------------------------------------------
 
 # pl_ns NAME: create namespace NAME-<pid> in this shell (registered for
@@ -302,14 +314,29 @@ pl_converged() {
 
 # pl_conv_time FILE BOUND_NS: index (1-based, = seconds with one summary a
 # second) of the first summary line from which every offset is within
-# BOUND_NS to the end; "never" if the last one is not.
+# BOUND_NS to the end, an isolated single-sample excursion (both
+# neighbours within the bound: a late software timestamp) excepted;
+# "never" if there is none.
 pl_conv_time() {
-	pl_sum_col "$1" offset_ns | awk -v b="$2" '
-		{ n++; x = $1; ok = x ~ /^-?[0-9]/
+	pl_sum_col "$1" offset_ns | pl_conv_index "$2"
+}
+
+# pl_conv_index BOUND < values: the same for any series, one per line.
+pl_conv_index() {
+	awk -v b="$1" '
+		{ n++; x = $1; ok = x ~ /^[-+]?[0-9]/
 		  if (x < 0) x = -x
-		  if (!ok || x > b) first = 0
-		  else if (!first) first = n }
-		END { if (first) print first; else print "never" }'
+		  bad[n] = !ok || x > b }
+		END {
+			first = 0
+			for (i = 1; i <= n; i++) {
+				spike = bad[i] && i > 1 && i < n &&
+					!bad[i - 1] && !bad[i + 1]
+				if (bad[i] && !spike) first = 0
+				else if (!first && !bad[i]) first = i
+			}
+			if (first) print first; else print "never"
+		}'
 }
 
 # ---- the true error of a sim clock -------------------------------------
