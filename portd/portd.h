@@ -45,6 +45,7 @@ enum portd_timer {
 #define PORTD_TXMAP		64	/* TX ids remembered */
 #define PORTD_PENDING		8	/* follow-up events queued */
 #define PORTD_TXTS_PERIOD_NS	50000000LL	/* TX stamp expiry check */
+#define NM_SAMPLES		3	/* offsets to judge a new master */
 
 /* What main() gives the daemon. */
 struct portd_opts {
@@ -105,8 +106,9 @@ struct portd {
 	bool servo_fresh;		/* no sample since created */
 	struct gate gate;
 	bool locked_once;		/* gate only after the first lock */
-	bool new_master;		/* next sample is the new master's
-					 * first */
+	bool new_master;		/* judging a new master's offsets */
+	unsigned nm_n;			/* ... of which nm_win holds nm_n */
+	int64_t nm_win[NM_SAMPLES];
 	double freq_ppb;		/* last frequency applied to the
 					 * clock (ppb, + = faster) */
 	uint64_t steps;			/* clock steps done */

@@ -24,6 +24,10 @@
 #include "log.h"
 #include "portd.h"
 
+/* A new master is judged on the median of its first NM_SAMPLES offsets;
+ * the servo restarts only beyond max(first_step_threshold, this). */
+#define NM_STEP_MIN_NS	1000000		/* 1 ms: 2 s of slewing at 500 ppm */
+
 /* Outlier gate of offsets, applied once the servo has locked. */
 #define GATE_LEN	16
 #define GATE_K		6.0		/* MADs */
@@ -193,12 +197,56 @@ static void sa_step(struct portd *d, int64_t offset_ns)
 		  -offset_ns);
 }
 
+static int cmp_i64(const void *a, const void *b)
+{
+	int64_t x = *(const int64_t *)a, y = *(const int64_t *)b;
+
+	return x < y ? -1 : x > y;
+}
+
+/*
+ * The first offsets from a new master: the servo restarts (and so steps,
+ * as at start-up) only if their median is beyond first_step_threshold and
+ * NM_STEP_MIN_NS; smaller differences are slewed by the running servo,
+ * which is what linuxptp does with any difference. The floor keeps
+ * timestamp noise (tens of us through a bridge) from costing a PI servo
+ * its 0.016 / ki of relearning. Returns false while the samples are held
+ * back.
+ */
+static bool sa_new_master_sample(struct portd *d, int64_t offset)
+{
+	double thr = d->cfg.clock.first_step_threshold * 1e9;
+	int64_t v[NM_SAMPLES], med;
+
+	if (d->servo_fresh || !(thr > 0.0)) {
+		d->new_master = false;	/* nothing to keep or to step */
+		return true;
+	}
+	d->nm_win[d->nm_n++] = offset;
+	if (d->nm_n < NM_SAMPLES) {
+		return false;
+	}
+	d->new_master = false;
+	memcpy(v, d->nm_win, sizeof(v));
+	qsort(v, NM_SAMPLES, sizeof(v[0]), cmp_i64);
+	med = v[NM_SAMPLES / 2];
+	if (thr < NM_STEP_MIN_NS) {
+		thr = NM_STEP_MIN_NS;
+	}
+	if ((double)llabs(med) > thr) {
+		pr_info("%s: new master %" PRId64 " ns away: servo restarts",
+			d->ifname, med);
+		sa_servo_restart(d);
+		d->locked_once = false;
+	}
+	return true;
+}
+
 void portd_sa_sample(struct portd *d, const struct pact *a)
 {
 	int64_t offset = tmv_to_ns_round(a->u.sample.offset);
 	int64_t delay = tmv_to_ns_round(a->u.sample.delay);
 	int64_t t2 = tmv_to_ns(a->u.sample.t2);
-	double first_step_ns = d->cfg.clock.first_step_threshold * 1e9;
 	enum servo_state st;
 	double ppb;
 
@@ -208,15 +256,8 @@ void portd_sa_sample(struct portd *d, const struct pact *a)
 	d->cds.cur.offsetFromMaster = tmv_to_scaled_ns(a->u.sample.offset);
 	d->cds.cur.meanDelay = tmv_to_scaled_ns(a->u.sample.delay);
 
-	if (d->new_master) {
-		d->new_master = false;
-		if (!d->servo_fresh && first_step_ns > 0 &&
-		    llabs(offset) > first_step_ns) {
-			pr_info("%s: new master %" PRId64 " ns away: servo "
-				"restarts", d->ifname, offset);
-			sa_servo_restart(d);
-			d->locked_once = false;
-		}
+	if (d->new_master && !sa_new_master_sample(d, offset)) {
+		return;		/* held back while judging the new master */
 	}
 	if (d->locked_once && !gate_check(&d->gate, offset)) {
 		d->gated++;
@@ -258,15 +299,15 @@ void portd_sa_sample(struct portd *d, const struct pact *a)
  * A new master: its offsets may sit elsewhere, so the gate starts over.
  * The servo keeps running, as linuxptp's does: the clock's frequency is
  * still right, and with masters that agree there is nothing to relearn
- * (a reset PI servo would wait 0.016 / ki, tens of seconds with software
- * timestamps, before it locks again). Only when the first offset from the
- * new master is beyond first_step_threshold is the servo reset, so that
- * it steps as at start-up instead of slewing for minutes.
+ * (a restarted PI servo waits 0.016 / ki, tens of seconds with software
+ * timestamps, before it locks again). sa_new_master_sample() restarts it
+ * only for a master whose time is far from the old one's.
  */
 void portd_sa_new_master(struct portd *d)
 {
 	gate_reset(&d->gate);
 	d->new_master = true;
+	d->nm_n = 0;
 }
 
 /* ---- summary ------------------------------------------------------------- */
