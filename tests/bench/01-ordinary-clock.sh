@@ -21,10 +21,11 @@
 # `simclock watch` 4 times a second, strictly); then RMS and max of both
 # after convergence, and the standard deviation of the frequency portd
 # applies (its summary's freq_ppb) after convergence: how much the servo
-# moves a clock that only needs a constant correction. The true error includes what
-# the measurement cannot see (the asymmetry of software timestamping on
-# the two directions), the reported offset includes what the clock does
-# not have (measurement noise); the ptp4l line shows that noise alone.
+# moves a clock that only needs a constant correction. The true error
+# includes what the measurement cannot see (the asymmetry of software
+# timestamping on the two directions), the reported offset includes what
+# the clock does not have (measurement noise); the ptp4l line shows that
+# noise alone.
 . "$(dirname "$0")/../integration/portd-lib.sh"
 pl_need ptp4l
 
@@ -60,7 +61,8 @@ read -r n mean rms max < <(pl_stats <"$PL_DIR/p4.offs")
 amed=$(pl_abs_median <"$PL_DIR/p4.offs")
 read -r dn dmean drms dmax < <(pl_ptp4l_delays "$PL_DIR/p4.log" |
 	tail -n +4 | pl_stats)
-echo "ptp4l free-running slave: $n samples, offset mean $mean rms $rms max $max median|x| $amed ns, path delay mean $dmean ns"
+echo "ptp4l free-running slave: $n samples, offset mean $mean rms $rms" \
+	"max $max median|x| $amed ns, path delay mean $dmean ns"
 [ "$n" -ge $((SECS / 2)) ] && OK=$((OK + 1))
 row "ptp4l slave (noise floor)" - - "$(us "$amed")" "$(us "$rms")" \
 	"$(us "$max")" - - - -
@@ -115,13 +117,19 @@ run() {
 		n=0 rms=nan max=nan
 	fi
 	if [ "$tconv" != never ]; then
-		read -r tn tmean trms tmax < <(pl_true_col "$PL_DIR/true-$servo" \
-			"$(awk -v a="$t0" -v b="$tconv" 'BEGIN { printf "%.3f", a + b }')" |
-			pl_stats)
+		local since
+		since=$(awk -v a="$t0" -v b="$tconv" \
+			'BEGIN { printf "%.3f", a + b }')
+		read -r tn tmean trms tmax < <(
+			pl_true_col "$PL_DIR/true-$servo" "$since" | pl_stats)
 	else
 		tn=0 trms=nan tmax=nan
 	fi
-	echo "$servo: converged after $conv s (reported), $tconv s (true); after that reported: $n samples mean $mean rms $rms max $max ns; true: $tn reads mean $tmean rms $trms max $tmax ns; freq sd $fsd ppb"
+	echo "$servo: converged after $conv s (reported), $tconv s (true);" \
+		"after that reported: $n samples mean $mean rms $rms" \
+		"max $max ns;" \
+		"true: $tn reads mean $tmean rms $trms max $tmax ns;" \
+		"freq sd $fsd ppb"
 	[ "$(pl_nsum "$out")" -ge $((SECS / 2)) ] && OK=$((OK + 1))
 	row "portd $servo" "$(secs "$conv")" "$(secs "$tconv")" \
 		"$(us "$amed")" "$(us "$rms")" \
@@ -132,11 +140,11 @@ run pi
 run linreg
 
 echo
-echo "Ordinary clock, ptp4l GM -> slave, UDPv4 E2E, software timestamps, direct veth"
-echo "sync/delay_req 2^-3 s, $SECS s per run, runs one after the other; portd's"
-echo "sim clock starts +1 s and +100 ppm; convergence = |offset| < 10 us for good;"
-echo "offsets in us after convergence (rep = reported by the slave, true = sim"
-echo "clock - CLOCK_REALTIME)."
+echo "Ordinary clock, ptp4l GM -> slave, UDPv4 E2E, software timestamps,"
+echo "direct veth, sync/delay_req 2^-3 s, $SECS s per run, runs one after the"
+echo "other; portd's sim clock starts +1 s and +100 ppm; convergence ="
+echo "|offset| < 10 us for good; offsets in us after convergence (rep ="
+echo "reported by the slave, true = sim clock - CLOCK_REALTIME)."
 printf "$FMT\n" "" "conv" "conv" "rep" "rep" "rep" "true" "true" "freq sd" ""
 printf "$FMT\n" "estimator" "rep" "true" "med|x|" "RMS" "max" "RMS" "max" \
 	"ppb" "steps"

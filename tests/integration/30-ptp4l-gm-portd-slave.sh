@@ -68,9 +68,9 @@ run_servo() {
 
 	if t_wait_for "$CONV_TIMEOUT" pl_converged "$out" 5 10000; then
 		conv=$((SECONDS - start))
-		t_check "$servo: SLAVE, servo locked, |offset| < 10 us (after ${conv} s)" true
+		t_check "$servo: converged (after $conv s)" true
 	else
-		t_check "$servo: SLAVE, servo locked, |offset| < 10 us within $CONV_TIMEOUT s" false
+		t_check "$servo: converged within $CONV_TIMEOUT s" false
 		pl_show "$name"
 	fi
 	local steps0
@@ -84,7 +84,7 @@ run_servo() {
 	grep '^summary ' "$out" | tail -n "$((WINDOW + 2))"
 
 	t_check "$servo: portd still running" kill -0 "$pid"
-	t_check "$servo: one summary line a second ($nsum in ~$((SECONDS - start)) s)" \
+	t_check "$servo: a summary a second ($nsum in $((SECONDS - start)) s)" \
 		pl_within "$nsum" "$((SECONDS - start))" 4
 	t_check "$servo: every summary line well-formed" pl_sum_ok "$out"
 	t_check "$servo: summary names the interface" \
@@ -94,15 +94,20 @@ run_servo() {
 		grep -qE '^(LOCKED|LOCKED_STABLE)$' <(pl_sum "$out" servo)
 	t_check "$servo: gm= is ptp4l's clockIdentity" \
 		[ "$(pl_cid_norm "$(pl_sum "$out" gm)")" = "$GM_CID" ]
-	t_check "$servo: stepped the 1 s offset (steps=$(pl_sum "$out" steps))" \
+	t_check "$servo: stepped the 1 s offset ($(pl_sum "$out" steps))" \
 		pl_ge "$(pl_sum "$out" steps)" 1
-	t_check "$servo: no step while locked (steps $steps0 -> $(pl_sum "$out" steps))" \
-		[ "$steps0" = "$(pl_sum "$out" steps)" ]
+	local steps1
+	steps1=$(pl_sum "$out" steps)
+	t_check "$servo: no step when locked ($steps0 -> $steps1)" \
+		[ "$steps0" = "$steps1" ]
 	t_check "$servo: servo never reported UNLOCKED in the window" \
 		pl_no_match -E '^UNLOCKED$' <(pl_sum_col "$out" servo "$WINDOW")
-	t_check "$servo: rx and tx counting (rx=$(pl_sum "$out" rx) tx=$(pl_sum "$out" tx))" \
-		eval '[ "$(pl_sum "$out" rx)" -gt 100 ] && [ "$(pl_sum "$out" tx)" -gt 20 ]'
-	t_check "$servo: no receive errors from ptp4l's messages (rxerr=$(pl_sum "$out" rxerr))" \
+	local rx tx
+	rx=$(pl_sum "$out" rx)
+	tx=$(pl_sum "$out" tx)
+	t_check "$servo: rx, tx count ($rx, $tx)" \
+		eval 'pl_ge "$rx" 100 && pl_ge "$tx" 20'
+	t_check "$servo: rxerr 0 with ptp4l ($(pl_sum "$out" rxerr))" \
 		[ "$(pl_sum "$out" rxerr)" = 0 ]
 	local dly
 	dly=$(pl_sum "$out" delay_ns)
@@ -114,18 +119,20 @@ run_servo() {
 	read -r n mean rms max < <(pl_stats <"$offs")
 	amed=$(pl_abs_median <"$offs")
 	far=$(pl_beyond 10000 <"$offs")
-	echo "$servo: portd offset over the last $n s: mean $mean rms $rms max $max median|x| $amed ns"
+	echo "$servo: portd offset over the last $n s: mean $mean rms $rms" \
+		"max $max median|x| $amed ns"
 	t_check "$servo: reported median |offset| <= 3 us ($amed ns)" \
 		pl_le "$amed" 3000
-	t_check "$servo: at most 2 of $WINDOW reported offsets beyond 10 us ($far, max $max ns)" \
+	t_check "$servo: <= 2 of $WINDOW beyond 10 us ($far, max $max)" \
 		pl_le "$far" 2
 
-	read -r tn tmean trms tmax < <(pl_true_col "$d/true-$servo" "$t0" "$t1" |
-		pl_stats)
-	echo "$servo: TRUE error (sim - realtime) over $tn reads: mean $tmean rms $trms max $tmax ns"
+	read -r tn tmean trms tmax < <(
+		pl_true_col "$d/true-$servo" "$t0" "$t1" | pl_stats)
+	echo "$servo: TRUE error (sim - realtime) over $tn reads:" \
+		"mean $tmean rms $trms max $tmax ns"
 	t_check "$servo: true error read >= 30 times in the window ($tn)" \
 		pl_ge "$tn" 30
-	t_check "$servo: TRUE |sim - realtime| < 20 us for $WINDOW s (max $tmax ns)" \
+	t_check "$servo: TRUE |sim - realtime| < 20 us ($tmax ns)" \
 		pl_lt "$tmax" 20000
 	t_check "$servo: TRUE error RMS <= 3 us ($trms ns)" pl_le "$trms" 3000
 

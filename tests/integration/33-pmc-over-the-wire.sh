@@ -34,6 +34,9 @@ SL_MAC=$(pl_mac "$SL" s33)
 SL_DOT=$(pl_cid_from_mac "$SL_MAC")
 SL_CID=$(pl_cid_norm "$SL_DOT")
 echo "ptp4l $GM_DOT, portd $SL_DOT ($SL_MAC)"
+# the first line of a message from portd in pmc's output
+PORTD_MSG="^[[:space:]]+$SL_DOT-1 seq [0-9]+"
+RESP="$PORTD_MSG RESPONSE"
 
 # v OUT TLV FIELD: portd's value of FIELD in its TLV response
 v() { pl_pmc_val "$1" "$SL_CID" "$2" "$3"; }
@@ -55,7 +58,9 @@ answered() {
 # in_range X LO HI: LO < X <= HI
 in_range() { pl_lt "$2" "$1" && pl_le "$1" "$3"; }
 # same_tp OUT FIELD WANT: portd's TIME_PROPERTIES_DATA_SET FIELD is WANT
-same_tp() { [ -n "$3" ] && [ "$(v "$1" TIME_PROPERTIES_DATA_SET "$2")" = "$3" ]; }
+same_tp() {
+	[ -n "$3" ] && [ "$(v "$1" TIME_PROPERTIES_DATA_SET "$2")" = "$3" ]
+}
 
 pmc_gets() {
 	local pre=()
@@ -117,8 +122,10 @@ for f in currentUtcOffset leap61 leap59 currentUtcOffsetValid ptpTimescale \
 	want=$(pl_pmc_val "$PL_DIR/pmc-gm.out" "$GM_CID" \
 		TIME_PROPERTIES_DATA_SET "$f")
 	case $f in
-	currentUtcOffset) t_check "udp4: ptp4l announces UTC offset 36" [ "$want" = 36 ] ;;
-	timeSource) t_check "udp4: ptp4l announces timeSource GNSS" [ "$want" = 0x20 ] ;;
+	currentUtcOffset)
+		t_check "udp4: ptp4l says UTC offset 36" [ "$want" = 36 ] ;;
+	timeSource)
+		t_check "udp4: ptp4l says timeSource GNSS" [ "$want" = 0x20 ] ;;
 	esac
 	t_check "udp4: TIME_PROPERTIES_DATA_SET $f = ptp4l's '$want'" \
 		same_tp "$O" "$f" "$want"
@@ -144,9 +151,10 @@ S=$PL_DIR/pmc4-set.out
 pl_pmc "$GM" g33 "$S" -4 -d 4 -- 'SET PRIORITY1 3' 'GET DEFAULT_DATA_SET'
 cat "$S"
 t_check "udp4: SET PRIORITY1 answered by portd with MANAGEMENT_ERROR_STATUS" \
-	grep -qE "^[[:space:]]+$SL_DOT-1 seq [0-9]+ RESPONSE MANAGEMENT_ERROR_STATUS" "$S"
+	grep -qE "$RESP MANAGEMENT_ERROR_STATUS" "$S"
 t_check "udp4: ... and no RESPONSE MANAGEMENT PRIORITY1 from portd" \
-	pl_no_match -E "^[[:space:]]+$SL_DOT-1 seq [0-9]+ (RESPONSE|ACKNOWLEDGE) MANAGEMENT PRIORITY1" "$S"
+	pl_no_match -E "$PORTD_MSG (RESPONSE|ACKNOWLEDGE) MANAGEMENT PRIO" \
+	"$S"
 is "$S" DEFAULT_DATA_SET priority1 200
 t_check "udp4: portd still SLAVE after the management traffic" \
 	[ "$(pl_sum "$PL_DIR/sl4.out" state)" = SLAVE ]
@@ -181,11 +189,11 @@ for TAG in udp6 l2; do
 	is "$O" PORT_DATA_SET logSyncInterval -3
 	is "$O" PORT_DATA_SET versionNumber 18
 	is "$O" CLOCK_DESCRIPTION physicalAddress "$SL_MAC"
-	t_check "$TAG: CLOCK_DESCRIPTION protocolAddress is networkProtocol $np" \
+	t_check "$TAG: CLOCK_DESCRIPTION protocolAddress: networkProtocol $np" \
 		grep -q "^$np " <(v "$O" CLOCK_DESCRIPTION protocolAddress)
 	pl_pmc "$GM" g33 "$PL_DIR/pmc-$TAG-set.out" "$opt" -- 'SET PRIORITY1 3'
 	t_check "$TAG: SET PRIORITY1 answered with MANAGEMENT_ERROR_STATUS" \
-		grep -qE "^[[:space:]]+$SL_DOT-1 seq [0-9]+ RESPONSE MANAGEMENT_ERROR_STATUS" \
+		grep -qE "$RESP MANAGEMENT_ERROR_STATUS" \
 		"$PL_DIR/pmc-$TAG-set.out"
 	pl_stop "$PID"
 	t_check "$TAG: portd logged no error" pl_log_clean "$PL_DIR/sl-$TAG.err"

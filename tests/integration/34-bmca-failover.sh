@@ -5,7 +5,8 @@
 #
 # Topology: a Linux bridge (IGMP snooping off) in its own namespace joins
 # three namespaces: ptp4l A (priority1 10), ptp4l B (priority1 20) and
-# portd (priority1 128, sim clock 20 ppm fast and 300 us ahead), UDPv4 E2E, announce every 2^-2 s, announceReceiptTimeout 3. A and B run
+# portd (priority1 128, sim clock 20 ppm fast and 300 us ahead), UDPv4
+# E2E, announce every 2^-2 s, announceReceiptTimeout 3. A and B run
 # masterOnly, so both announce all the time: B is a standby grandmaster,
 # as in a plant with two GNSS clocks. Both use CLOCK_REALTIME, so the time
 # does not change when the slave changes master. The whole sequence runs
@@ -119,8 +120,9 @@ run_failover() {
 	grep '^summary ' "$OUT" | tail -n 12
 	read -r n mean rms max < <(pl_true_col "$PL_DIR/true-$servo" \
 		"$tkill" "$tend" | pl_stats)
-	echo "$servo: TRUE error from A's death to locked on B: $n reads, mean $mean rms $rms max $max ns"
-	t_check "$servo: TRUE |sim - realtime| within 100 us through the failover ($max ns, $n reads)" \
+	echo "$servo: TRUE error from A's death to locked on B: $n reads," \
+		"mean $mean rms $rms max $max ns"
+	t_check "$servo: TRUE |sim - realtime| < 100 us in failover ($max ns)" \
 		eval 'pl_lt "$max" 100000 && pl_ge "$n" 20'
 	echo "$servo: steps so far: $(pl_sum "$OUT" steps)"
 
@@ -128,7 +130,8 @@ run_failover() {
 	pl_ptp4l "$NA" "$PL_DIR/a.cfg" a34 "a-$servo" -4
 	A_PID=$PL_PID
 	back=$(wait_gm "$A_CID")
-	echo "$servo: return B -> A: $back s after A's restart (bound $RETURN_BOUND s)"
+	echo "$servo: return B -> A: $back s after A's restart" \
+		"(bound $RETURN_BOUND s)"
 	t_check "$servo: back to A within $RETURN_BOUND s (took $back s)" \
 		pl_le "$back" "$RETURN_BOUND"
 	t_check "$servo: portd locks to A again (within $RELOCK_TIMEOUT s)" \

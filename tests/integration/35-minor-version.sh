@@ -39,9 +39,10 @@ have_samples() {
 # peer_v20 PCAP CID: frames with sourcePortIdentity CID exist, all with
 # minorVersionPTP 0
 peer_v20() {
-	local me="eth.src == $SL_MAC && ptp.v2.clockidentity == 0x$2"
-	[ "$(pl_cap_count "$1" "$me")" -gt 0 ] &&
-		[ "$(pl_cap_count "$1" "$me && ptp.v2.minorversionptp != 0")" = 0 ]
+	local me="eth.src == $SL_MAC && ptp.v2.clockidentity == 0x$2" n v20
+	{ read -r n; read -r v20; } < <(pl_cap_counts "$1" "$me" \
+		"$me && ptp.v2.minorversionptp == 0")
+	pl_all_of "$v20" "$n"
 }
 
 run_minor() {
@@ -81,10 +82,13 @@ run_minor() {
 		awk -v o="$OFFSET" '{ print $1 + o }' | pl_median)
 	t_check "$tag: ptpd measures -$OFFSET ns, median within 5 us ($med)" \
 		pl_le "$(pl_abs "$med")" 5000
-	t_check "$tag: pmc's GET PORT_DATA_SET answered, versionNumber $((m * 16 + 2))" \
-		[ "$(pl_pmc_val "$d/pmc-$m.out" "$GM_CID" PORT_DATA_SET versionNumber)" = $((m * 16 + 2)) ]
+	local vn
+	vn=$(pl_pmc_val "$d/pmc-$m.out" "$GM_CID" PORT_DATA_SET versionNumber)
+	t_check "$tag: pmc's GET PORT_DATA_SET answered, versionNumber $vn" \
+		[ "$vn" = $((m * 16 + 2)) ]
 	t_check "$tag: pmc's GET DEFAULT_DATA_SET answered" \
-		[ "$(pl_pmc_val "$d/pmc-$m.out" "$GM_CID" DEFAULT_DATA_SET priority1)" = 10 ]
+		[ "$(pl_pmc_val "$d/pmc-$m.out" "$GM_CID" DEFAULT_DATA_SET \
+		     priority1)" = 10 ]
 	t_check "$tag: portd rxerr 0" [ "$(pl_sum "$d/gm-$m.out" rxerr)" = 0 ]
 
 	pl_stop "$p4pid"
@@ -93,25 +97,28 @@ run_minor() {
 	pl_cap_stop
 	t_check "$tag: portd logged no error" pl_log_clean "$d/gm-$m.err"
 
-	local me="eth.src == $GM_MAC && ptp" all
-	all=$(pl_cap_count "$c" "$me")
-	echo "$tag: $all PTP frames from portd"
-	tshark -r "$c" -Y "ptp" -T fields -e eth.src -e ptp.v2.versionptp \
-		-e ptp.v2.minorversionptp 2>/dev/null | sort | uniq -c
+	local me="eth.src == $GM_MAC && ptp" all vok np4 npd
+	local rq=ptp.v2.dr.requestingsourceportidentity
+	{ read -r all; read -r vok; read -r np4; read -r npd; } < <(
+		pl_cap_counts "$c" "$me" \
+		"$me && ptp.v2.versionptp == 2 &&
+		 ptp.v2.minorversionptp == $m" \
+		"$me && $rq == 0x$P4_CID" "$me && $rq == 0x$PD_CID")
+	echo "$tag: $all PTP frames from portd, $vok of them 2.$m"
 	t_check "$tag: portd sent PTP frames ($all)" pl_ge "$all" 40
-	t_check "$tag: every one versionPTP 2, minorVersionPTP $m" \
-		[ "$(pl_cap_count "$c" "$me && ptp.v2.versionptp == 2 && ptp.v2.minorversionptp == $m")" = "$all" ]
+	t_check "$tag: every one versionPTP 2, minorVersionPTP $m ($vok)" \
+		pl_all_of "$vok" "$all"
 	# ptp4l's and ptpd's frames (by sourcePortIdentity): there, and 2.0
 	local who cid
 	for who in ptp4l:$P4_CID ptpd:$PD_CID; do
 		cid=${who#*:}
-		t_check "$tag: ${who%%:*} sent PTP frames, all 2.0 (minorVersionPTP 0)" \
+		t_check "$tag: ${who%%:*} sent PTP, all 2.0 (minor 0)" \
 			peer_v20 "$c" "$cid"
 	done
-	t_check "$tag: portd answered ptp4l's 2.0 Delay_Req" \
-		pl_ge "$(pl_cap_count "$c" "$me && ptp.v2.dr.requestingsourceportidentity == 0x$P4_CID")" 5
-	t_check "$tag: portd answered ptpd's 2.0 Delay_Req" \
-		pl_ge "$(pl_cap_count "$c" "$me && ptp.v2.dr.requestingsourceportidentity == 0x$PD_CID")" 5
+	t_check "$tag: portd answered ptp4l's 2.0 Delay_Req ($np4)" \
+		pl_ge "$np4" 5
+	t_check "$tag: portd answered ptpd's 2.0 Delay_Req ($npd)" \
+		pl_ge "$npd" 5
 	pl_cap_judge "$c" "$GM_MAC" "$tag" 40
 }
 
