@@ -11,7 +11,7 @@
 #     LOCKED (or LOCKED_STABLE) following ptp4l's clockIdentity, and its
 #     last 5 offsets within 10 us, within 90 s (pi, as linuxptp's with
 #     software timestamps, waits 0.016 / ki = 37 s at 8 syncs a second
-#     before its first frequency estimate and step; linreg takes ~3 s);
+#     before its first frequency estimate and step; linreg, seconds);
 #   - over the next 10 s: median |reported offset| within 3 us and at most
 #     2 of the 10 beyond 10 us, no further step, mean path delay plausible
 #     (0..100 us);
