@@ -387,12 +387,12 @@ void portd_sa_summary(struct portd *d)
 	n = snprintf(line, sizeof(line), "summary iface=%s state=%s "
 		     "offset_ns=%s freq_ppb=%.3f delay_ns=%s servo=%s gm=%s "
 		     "steps=%" PRIu64 " rx=%" PRIu64 " tx=%" PRIu64
-		     " rxerr=%" PRIu64 "\n",
+		     " rxerr=%" PRIu64 " outliers=%" PRIu64 "\n",
 		     d->ifname, port_state_str(port_core_state(d->pc)), off,
 		     d->freq_ppb, del,
 		     summary_servo_str(servo_state(d->servo)), gm, d->steps,
 		     sum64(pc->rx, 16), sum64(pc->tx, 16),
-		     sum64(pc->rx_err, PTP_E_COUNT));
+		     sum64(pc->rx_err, PTP_E_COUNT), d->gated);
 	if (n <= 0 || (size_t)n >= sizeof(line)) {
 		return;
 	}

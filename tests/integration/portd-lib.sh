@@ -281,7 +281,7 @@ pl_sum() { pl_sum_col "$1" "$2" 1; }
 pl_sum_ok() {
 	grep '^summary ' "$1" | awk '
 		BEGIN { num = "^-?[0-9]+(\\.[0-9]+)?$" }
-		{ ok = NF == 12 &&
+		{ ok = NF == 13 &&
 			$2 ~ /^iface=[^ ]+$/ && $3 ~ /^state=[A-Z_]+$/ &&
 			($4 == "offset_ns=-" || substr($4, 11) ~ num) &&
 			$4 ~ /^offset_ns=/ &&
@@ -291,7 +291,7 @@ pl_sum_ok() {
 			$7 ~ /^servo=(UNLOCKED|JUMP|LOCKED|LOCKED_STABLE)$/ &&
 			$8 ~ /^gm=/ && $9 ~ /^steps=[0-9]+$/ &&
 			$10 ~ /^rx=[0-9]+$/ && $11 ~ /^tx=[0-9]+$/ &&
-			$12 ~ /^rxerr=[0-9]+$/
+			$12 ~ /^rxerr=[0-9]+$/ && $13 ~ /^outliers=[0-9]+$/
 		  n++
 		  if (!ok) { bad++; if (bad <= 3) print "bad summary: " $0 } }
 		END { exit !(n > 0 && bad == 0) }'
