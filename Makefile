@@ -42,7 +42,7 @@ CFLAGS    ?= $(OPT) -g
 CFLAGS    += -std=gnu11 -Wall -Wextra -Werror -Wno-missing-field-initializers \
              -D_GNU_SOURCE -Icommon -Iipc $(PKG_CFLAGS) $(SANFLAGS) -MMD -MP
 LDFLAGS   += $(SANFLAGS)
-LDLIBS    := $(PKG_LIBS) -lm
+LDLIBS     = $(PKG_LIBS) -lm
 
 COMMON_SRC := $(wildcard common/*.c)
 IPC_SRC    := $(wildcard ipc/*.c)
