@@ -1,0 +1,58 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * daemon.h - plumbing every Meridian daemon shares (the I/O edge, not
+ * the sans-IO core): the monotonic clock, the run directory, a signalfd
+ * for SIGINT/SIGTERM/SIGHUP/SIGCHLD, loading the configuration with its
+ * errors printed, and the clock's data sets from the configuration.
+ */
+#ifndef MERIDIAN_DAEMON_H
+#define MERIDIAN_DAEMON_H
+
+#include <stdint.h>
+#include <sys/types.h>
+
+#include "bmca.h"
+#include "config.h"
+
+/* CLOCK_MONOTONIC in ns. */
+int64_t daemon_mono_ns(void);
+
+/* mkdir -p path with mode for the parts it creates; 0, or -ENOTDIR when
+ * path exists and is not a directory, or another -errno. */
+int daemon_mkdir_p(const char *path, mode_t mode);
+
+/*
+ * Block SIGINT, SIGTERM, SIGHUP and SIGCHLD (and ignore SIGPIPE) in the
+ * calling thread, before any thread (ZeroMQ's) starts, and return a
+ * non-blocking signalfd for them, or -errno.
+ */
+int daemon_signalfd(void);
+
+/*
+ * Load path into cfg; on failure print every error as "PROG: FILE:LINE:
+ * ..." on stderr and return -EINVAL (or the load's error).
+ */
+int daemon_load_config(const char *prog, const char *path,
+		       struct mconf *cfg);
+
+/*
+ * The clock's own data sets from the configuration: defaultDS with
+ * n_ports ports and identity id (slave_only forces clockClass 255,
+ * 9.2.2.1), and its time properties as grandmaster. ptp_timescale: the
+ * clock keeps TAI (a PHC); sim and system clocks are UTC based and
+ * announce the ARB timescale, as ptp4l does with software timestamps.
+ */
+void daemon_clock_ds(const struct mconf *cfg, const struct clock_identity *id,
+		     unsigned n_ports, bool ptp_timescale,
+		     struct default_ds *dds,
+		     struct time_properties_ds *local);
+
+/*
+ * The clockIdentity of the appliance: clock.clock_identity, else from
+ * the MAC of the first configured port (EUI-48 -> EUI-64). 0 or -errno
+ * (with a message naming the key to set).
+ */
+int daemon_clock_identity(const struct mconf *cfg, const char *prog,
+			  struct clock_identity *id);
+
+#endif
