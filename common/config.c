@@ -335,8 +335,7 @@ static int prescan(struct ld *ld, const char *p)
 		} else if (*p == '"') {
 			start = line;
 			for (p++; *p && *p != '"'; p++) {
-				if (p[0] == '\\' && p[1] == 'x' && p[2] == '0' &&
-				    p[3] == '0') {
+				if (!strncmp(p, "\\x00", 4)) {
 					bad_nul(ld, line);
 				}
 				if (*p == '\\' && p[1]) {

@@ -810,7 +810,8 @@ Test(config, nul_escape_in_a_string)
 	cfgt_expect_err(ONE_PORT "ipc = {\n\trundir = \"/run/a\"\n"
 			"\t\t\"b\\x00\";\n};\n", "t.conf:4: ", "\\x00");
 	/* an escaped backslash before x00 is not a NUL, other bytes are ok */
-	cfgt_expect_ok(&cfg, ONE_PORT "ipc = { rundir = \"/run/\\\\x00\"; };\n");
+	cfgt_expect_ok(&cfg,
+		       ONE_PORT "ipc = { rundir = \"/run/\\\\x00\"; };\n");
 	cr_assert_str_eq(cfg.ipc.rundir, "/run/\\x00");
 	cfgt_expect_ok(&cfg, ONE_PORT "ipc = { rundir = \"/run/\\x01\"; };\n");
 	cr_assert_str_eq(cfg.ipc.rundir, "/run/\x01");
