@@ -20,6 +20,12 @@
  *   left open at the end of the text is the common case; the pre-scan
  *   reports it without calling libconfig. Other cases leak a few bytes
  *   per rejected file, inside the library.
+ * - A comment opened by slash-star and never closed takes the rest of the
+ *   file with it, silently; the pre-scan reports where it was opened.
+ * - The string escape \x00 is dropped ("eth1\x00zz" reads "eth1zz"); no
+ *   value can hold a NUL, so the pre-scan refuses the escape.
+ * - A UTF-8 byte-order mark (Windows editors write one) is a syntax error
+ *   for it; the loader skips one at the start of the text.
  *
  * The table is in config_schema.c, text output in config_print.c.
  */
@@ -30,6 +36,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #include "config.h"
 #include "config_private.h"
@@ -42,7 +49,7 @@ struct ld {
 	struct mconf *cfg;
 	struct mconf_errors *errs;	/* may be NULL */
 	unsigned nerr;			/* all errors, stored or not */
-	unsigned bad_line[MCONF_MAX_ERRORS];	/* lines of truncated ints */
+	unsigned bad_line[MCONF_MAX_ERRORS];	/* lines of bad literals */
 	unsigned n_bad;
 	config_setting_t *clock_seen[MCONF_SCHEMA_MAX];
 };
@@ -286,11 +293,23 @@ static const char *scan_number(struct ld *ld, const char *p, unsigned line)
 	return p;
 }
 
+/* A "\x00" escape in a string: libconfig 1.5 drops it silently. */
+static void bad_nul(struct ld *ld, unsigned line)
+{
+	if (ld->n_bad < MCONF_MAX_ERRORS) {
+		ld->bad_line[ld->n_bad++] = line;
+	}
+	line_err(ld, line, "string with \\x00: a NUL byte cannot be part of "
+		 "a value");
+}
+
 /*
  * Walk the text as libconfig's scanner does (comments, strings, names,
- * numbers) to find the integer literals it would silently truncate, and
- * strings left open at the end (libconfig 1.5 leaks their buffer). -EINVAL
- * when the text must not be given to libconfig.
+ * numbers) to find the integer literals it would silently truncate, the
+ * \x00 escapes it would drop, and strings and comments left open at the
+ * end (libconfig 1.5 leaks the buffer of such a string, and takes the
+ * rest of the file as the comment). -EINVAL when the text must not be
+ * given to libconfig.
  */
 static int prescan(struct ld *ld, const char *p)
 {
@@ -304,14 +323,21 @@ static int prescan(struct ld *ld, const char *p)
 			while (*p && *p != '\n')
 				p++;
 		} else if (p[0] == '/' && p[1] == '*') {
+			start = line;
 			for (p += 2; *p && !(p[0] == '*' && p[1] == '/'); p++)
 				line += *p == '\n';
-			if (*p) {
-				p += 2;
+			if (!*p) {
+				line_err(ld, start, "unterminated /* comment: "
+					 "no */ before the end of the file");
+				return -EINVAL;
 			}
+			p += 2;
 		} else if (*p == '"') {
 			start = line;
 			for (p++; *p && *p != '"'; p++) {
+				if (!strncmp(p, "\\x00", 4)) {
+					bad_nul(ld, line);
+				}
 				if (*p == '\\' && p[1]) {
 					p++;
 				}
@@ -751,6 +777,10 @@ int mconf_load_string(struct mconf *cfg, const char *text, const char *name,
 		memset(errs, 0, sizeof(*errs));
 	}
 	mconf_defaults(cfg);
+	/* A UTF-8 byte-order mark: it is on line 1, so lines do not move. */
+	if (!strncmp(text, "\xEF\xBB\xBF", 3)) {
+		text += 3;
+	}
 	if (!check_include(&ld, text) && !prescan(&ld, text)) {
 		config_init(&c);
 		if (config_read_string(&c, text)) {
@@ -768,6 +798,49 @@ int mconf_load_string(struct mconf *cfg, const char *text, const char *name,
 		errors_sort(errs);
 	}
 	return ld.nerr ? -EINVAL : 0;
+}
+
+int mconf_check_rundir(const char *dir, char *why, size_t len)
+{
+	char buf[MCONF_RUNDIR_MAX + 1];
+	struct stat st;
+	size_t i, n = strlen(dir);
+
+	if (*dir != '/') {
+		snprintf(why, len, "is not an absolute path");
+		return -EINVAL;
+	}
+	if (n > MCONF_RUNDIR_MAX) {
+		snprintf(why, len, "is longer than %d characters",
+			 MCONF_RUNDIR_MAX);
+		return -EINVAL;
+	}
+	/* Each existing prefix must be a directory; stop at the first
+	 * missing one (it will be created) or one we may not look at. */
+	memcpy(buf, dir, n + 1);
+	for (i = 1; i <= n; i++) {
+		if (buf[i] != '/' && buf[i] != '\0') {
+			continue;
+		}
+		buf[i] = '\0';
+		if (stat(buf, &st) < 0) {
+			return 0;
+		}
+		if (!S_ISDIR(st.st_mode)) {
+			if (i == n) {
+				snprintf(why, len, "exists and is not a "
+					 "directory");
+			} else {
+				snprintf(why, len, "is under %s, which is not "
+					 "a directory", buf);
+			}
+			return -EINVAL;
+		}
+		if (i < n) {
+			buf[i] = '/';
+		}
+	}
+	return 0;
 }
 
 /* One error about the file as a whole. */

@@ -286,6 +286,15 @@ int mconf_load_file(struct mconf *cfg, const char *path,
 int mconf_load_string(struct mconf *cfg, const char *text, const char *name,
 		      struct mconf_errors *errs);
 
+/*
+ * The checks of ipc.rundir, for the loader and for a --rundir given on a
+ * command line: an absolute path of at most MCONF_RUNDIR_MAX characters,
+ * and what of it exists is a directory (stat(2): the one check of the
+ * configuration that looks at the file system). 0, or -EINVAL with the
+ * reason ("is not an absolute path") written to why.
+ */
+int mconf_check_rundir(const char *dir, char *why, size_t len);
+
 /* The port configured for ifname, or NULL. */
 const struct mconf_port *mconf_port_find(const struct mconf *cfg,
 					 const char *ifname);

@@ -23,7 +23,7 @@ void mconf_quote(const char *s, size_t max, char *buf, size_t len)
 		return;
 	}
 	buf[o++] = '"';
-	for (i = 0; s[i] && i < max; i++) {
+	for (i = 0; i < max && s[i]; i++) {
 		unsigned char c = (unsigned char)s[i];
 		char esc[5];
 		size_t n;
@@ -63,7 +63,8 @@ void mconf_quote(const char *s, size_t max, char *buf, size_t len)
 		o += n;
 	}
 	buf[o++] = '"';
-	if (s[i] && o + 4 <= len) {
+	/* Cut short: by max (s[max] is never read), or by len. */
+	if ((i == max || s[i]) && o + 4 <= len) {
 		memcpy(buf + o, "...", 3);
 		o += 3;
 	}

@@ -13,6 +13,9 @@
 /*
  * s as a libconfig string literal, quoted and escaped (\" \\ \n \r \t \f
  * \xNN); at most max input characters, then "..." after the closing quote.
+ * Like "%.*s", s[max] is never read: s may be a buffer of max characters
+ * without a NUL. So "..." follows whenever max characters were shown, and
+ * when buf had no room for the rest.
  */
 void mconf_quote(const char *s, size_t max, char *buf, size_t len);
 

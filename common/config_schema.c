@@ -156,15 +156,6 @@ static int check_abs_path(const char *s, char *why, size_t len)
 	return -EINVAL;
 }
 
-static int check_rundir(const char *s, char *why, size_t len)
-{
-	if (*s == '/') {
-		return 0;
-	}
-	snprintf(why, len, "is not an absolute path");
-	return -EINVAL;
-}
-
 /* tcp://127.x.x.x:PORT or tcp://[::1]:PORT, PORT 1..65535. */
 static int check_tcp_endpoint(const char *s, char *why, size_t len)
 {
@@ -361,7 +352,7 @@ static const struct mconf_item items[] = {
 	       "sim clock: shared file; empty = <rundir>/sim-<interface>.clk"),
 
 	/* ipc */
-	STRING(IPC, rundir, "/run/meridian", check_rundir, 0,
+	STRING(IPC, rundir, "/run/meridian", mconf_check_rundir, 0,
 	       "directory of the bus sockets and lock (absolute, at most 75 "
 	       "characters)"),
 	STRING(IPC, tcp_endpoint, "", check_tcp_endpoint, 0,

@@ -87,14 +87,19 @@ void log_msg(int level, const char *fmt, ...)
 	va_end(ap);
 }
 
+static int64_t mono_ns(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (int64_t)ts.tv_sec * 1000000000LL + ts.tv_nsec;
+}
+
 bool log_rl_allow(struct log_rl *rl, unsigned interval_s, unsigned burst,
 		  uint32_t *suppressed)
 {
-	struct timespec ts;
-	int64_t now;
+	int64_t now = mono_ns();
 
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	now = (int64_t)ts.tv_sec * 1000000000LL + ts.tv_nsec;
 	if (rl->in_window == 0 ||
 	    now - rl->window_start_ns >= (int64_t)interval_s * 1000000000LL) {
 		rl->window_start_ns = now;
@@ -122,7 +127,25 @@ void log_msg_rl(struct log_rl *rl, int level, const char *fmt, ...)
 	vsnprintf(line, sizeof(line), fmt, ap);
 	va_end(ap);
 	if (suppressed)
-		log_msg(level, "%s (%u similar suppressed)", line, suppressed);
+		log_msg(level, "%s (%u line%s like this suppressed)", line,
+			suppressed, suppressed == 1 ? "" : "s");
 	else
 		log_msg(level, "%s", line);
+}
+
+bool log_count_add(struct log_count *lc, uint64_t n, uint64_t *total,
+		   int64_t *span_ns)
+{
+	uint32_t suppressed;
+	int64_t now;
+
+	lc->pending += n;
+	if (!log_rl_allow(&lc->rl, RL_INTERVAL_S, RL_BURST, &suppressed))
+		return false;
+	now = mono_ns();
+	*total = lc->pending;
+	*span_ns = suppressed && lc->last_ns ? now - lc->last_ns : 0;
+	lc->pending = 0;
+	lc->last_ns = now;
+	return true;
 }

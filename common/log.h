@@ -6,6 +6,8 @@
  * one comparison. Anything a remote peer can trigger (a bad packet, a
  * flood) must use the rate-limited pl_*() forms: each call site keeps its
  * own budget and reports how many lines it suppressed when it speaks again.
+ * Events counted by kind (packets rejected, by reason) use log_count_add():
+ * one budget per kind, and no event is lost to suppression.
  *
  * Only main() configures logging (log_init); library code just logs.
  * Unit tests set the level to LOG_EMERG to keep their output clean.
@@ -67,6 +69,27 @@ bool log_rl_allow(struct log_rl *rl, unsigned interval_s, unsigned burst,
 		  uint32_t *suppressed);
 void log_msg_rl(struct log_rl *rl, int level, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));
+
+/*
+ * Events of one kind (e.g. one reason packets are rejected), counted with
+ * a rate limit of their own: each kind needs its own struct, so a flood of
+ * one kind neither silences nor inflates the report of another. Zero it
+ * before use.
+ */
+struct log_count {
+	struct log_rl rl;		/* 5 lines per 10 s, as pl_*() */
+	uint64_t pending;		/* events not reported yet */
+	int64_t last_ns;		/* CLOCK_MONOTONIC of the last line */
+};
+
+/*
+ * Add n events. true when a line may be printed now: *total gets every
+ * event since the kind's last line (those of suppressed lines included)
+ * and *span_ns the time since that line when some were suppressed, else 0.
+ * false: the events wait for the next line.
+ */
+bool log_count_add(struct log_count *lc, uint64_t n, uint64_t *total,
+		   int64_t *span_ns);
 
 /* At most 5 lines per 10 s per call site. */
 #define pl_if(lvl, fmt, ...) do {					\

@@ -219,11 +219,39 @@ static int to_port_time(struct portd *d, struct timespec ts, tmv_t *out)
 }
 
 /*
+ * "eth1: N <what>s <verb>: <why>" (why may be NULL), with " in the last
+ * T s" after the verb when lines of this kind were suppressed: N then
+ * counts their events too.
+ */
+static void report_count(struct portd *d, int level, struct log_count *lc,
+			 uint64_t n, const char *what, const char *verb,
+			 const char *why)
+{
+	char span_str[32] = "";
+	int64_t span;
+
+	if (level > log_level_ || !log_count_add(lc, n, &n, &span)) {
+		return;
+	}
+	if (span) {
+		snprintf(span_str, sizeof(span_str), " in the last %.1f s",
+			 (double)span / 1e9);
+	}
+	log_msg(level, "%s: %" PRIu64 " %s%s %s%s%s%s", d->ifname, n, what,
+		n == 1 ? "" : "s", verb, span_str, why ? ": " : "",
+		why ? why : "");
+}
+
+/*
  * Say what the received messages did to the core's error counters since
- * the last look: trouble a peer causes, so rate-limited (log.h pl_*).
+ * the last look: trouble a peer causes, so rate-limited, with a budget and
+ * a count per reason (log.h log_count_add): a flood of one kind neither
+ * hides nor inflates another, and the line after a suppressed stretch
+ * counts the messages of that stretch too.
  */
 static void report_rx_trouble(struct portd *d)
 {
+	static struct log_count rx_err_lc[PTP_E_COUNT], no_ts_lc, delay_lc;
 	const struct port_counters *c = port_core_counters(d->pc);
 	uint64_t n;
 	unsigned i;
@@ -234,21 +262,22 @@ static void report_rx_trouble(struct portd *d)
 		}
 		n = c->rx_err[i] - d->seen_rx_err[i];
 		d->seen_rx_err[i] = c->rx_err[i];
-		pl_warn("%s: %" PRIu64 " received message%s rejected: %s",
-			d->ifname, n, n == 1 ? "" : "s", ptp_err_str((int)i));
+		report_count(d, LOG_WARNING, &rx_err_lc[i], n,
+			     "received message", "rejected",
+			     ptp_err_str((int)i));
 	}
 	if (c->rx_no_ts > d->seen_rx_no_ts) {
 		n = c->rx_no_ts - d->seen_rx_no_ts;
 		d->seen_rx_no_ts = c->rx_no_ts;
-		pl_warn("%s: %" PRIu64 " event message%s without an RX "
-			"timestamp", d->ifname, n, n == 1 ? "" : "s");
+		report_count(d, LOG_WARNING, &no_ts_lc, n, "event message",
+			     "without an RX timestamp", NULL);
 	}
 	if (c->delay_rejected > d->seen_delay_rejected) {
 		n = c->delay_rejected - d->seen_delay_rejected;
 		d->seen_delay_rejected = c->delay_rejected;
-		pl_info("%s: %" PRIu64 " path delay measurement%s rejected "
-			"(negative or above 1 s)", d->ifname, n,
-			n == 1 ? "" : "s");
+		report_count(d, LOG_INFO, &delay_lc, n,
+			     "path delay measurement",
+			     "rejected (negative or above 1 s)", NULL);
 	}
 }
 

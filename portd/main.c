@@ -247,6 +247,16 @@ int main(int argc, char **argv)
 			o.ifname);
 		return EXIT_USAGE;
 	}
+	if (o.rundir) {
+		char why[128];
+
+		/* the checks ipc.rundir gets in the configuration */
+		if (mconf_check_rundir(o.rundir, why, sizeof(why)) < 0) {
+			fprintf(stderr, "portd: --rundir %s: %s\n", o.rundir,
+				why);
+			return EXIT_USAGE;
+		}
+	}
 	if (!o.seed_set) {
 		o.seed = random_seed();
 	}

@@ -106,6 +106,70 @@ t_check "missing file: exit 1" [ "$RC" -eq 1 ]
 t_check "missing file: says so" \
 	has "$ERR" "$TMP/does-not-exist.conf: No such file or directory"
 
+# an unterminated /* comment used to swallow the rest of the file
+printf 'ports = ({ interface = "e"; });\n/* no end\nclock = { priority1 = 999; };\n' \
+	>"$TMP/comment.conf"
+run "$M" --check-config "$TMP/comment.conf"
+t_check "unterminated comment: exit 1" [ "$RC" -eq 1 ]
+t_check "unterminated comment: FILE:LINE of the /*" \
+	has "$ERR" "$TMP/comment.conf:2: unterminated /* comment"
+
+# a UTF-8 byte-order mark (Windows editors write one) is skipped
+printf '\xef\xbb\xbfports = ({ interface = "eth1"; });\n' >"$TMP/bom.conf"
+run "$M" --check-config "$TMP/bom.conf"
+t_check "UTF-8 byte-order mark: accepted (exit 0)" [ "$RC" -eq 0 ]
+
+# ipc.rundir naming a file (or a path under one): FILE:LINE at load time
+: >"$TMP/a-file"
+printf 'ports = ({ interface = "e"; });\nipc = { rundir = "%s"; };\n' \
+	"$TMP/a-file" >"$TMP/rundir-file.conf"
+run "$M" --check-config "$TMP/rundir-file.conf"
+t_check "rundir is a file: exit 1" [ "$RC" -eq 1 ]
+t_check "rundir is a file: FILE:LINE: ipc.rundir" \
+	eval 'has "$ERR" "$TMP/rundir-file.conf:2: ipc.rundir: \"$TMP/a-file\"" &&
+	      has "$ERR" "not a directory"'
+printf 'ports = ({ interface = "e"; });\nipc = {\n rundir = "%s/x";\n};\n' \
+	"$TMP/a-file" >"$TMP/rundir-under.conf"
+run "$M" --check-config "$TMP/rundir-under.conf"
+t_check "rundir under a file: FILE:LINE names the file" \
+	eval '[ "$RC" -eq 1 ] &&
+	      has "$ERR" "$TMP/rundir-under.conf:3: ipc.rundir:" &&
+	      has "$ERR" "$TMP/a-file, which is not a directory"'
+
+# --- portd --rundir: the checks the configuration gets -------------------
+# The interface does not exist and the clock is simulated, so portd stops
+# at its transport (exit 1) if a bad --rundir got through: no network is
+# touched, no clock is steered.
+P=$BIN/portd
+printf 'ports = ({ interface = "nosuch%s"; timestamping = "software";\n' $$ \
+	>"$TMP/portd.conf"
+printf '\tclock = "sim"; sim_path = "%s/sim.clk"; });\n' "$TMP" \
+	>>"$TMP/portd.conf"
+printf 'ipc = { rundir = "%s/run"; };\nclock = { free_running = true; };\n' \
+	"$TMP" >>"$TMP/portd.conf"
+# the configuration itself is valid
+run "$M" --check-config "$TMP/portd.conf"
+t_check "portd.conf is valid" [ "$RC" -eq 0 ]
+prun() { (cd "$TMP" && run timeout 10 "$P" --standalone -f "$TMP/portd.conf" \
+	-i "nosuch$$" --log-level err "$@"; echo "$RC" >"$TMP/rc"); RC=$(cat "$TMP/rc");
+	ERR=$(cat "$TMP/err"); }
+prun --rundir rel/dir
+t_check "portd --rundir rel/dir: usage error (exit 2)" [ "$RC" -eq 2 ]
+t_check "portd --rundir rel/dir: names the option" \
+	has "$ERR" "--rundir rel/dir: is not an absolute path"
+t_check "portd --rundir rel/dir: nothing created" [ ! -e "$TMP/rel" ]
+prun --rundir "$TMP/a-file"
+t_check "portd --rundir FILE: usage error (exit 2)" [ "$RC" -eq 2 ]
+t_check "portd --rundir FILE: names the option" \
+	eval 'has "$ERR" "--rundir $TMP/a-file:" && has "$ERR" "not a directory"'
+sed "s|$TMP/run|$TMP/a-file|" "$TMP/portd.conf" >"$TMP/portd-file.conf"
+(cd "$TMP" && run timeout 10 "$P" --standalone -f "$TMP/portd-file.conf" \
+	-i "nosuch$$"; echo "$RC" >"$TMP/rc")
+RC=$(cat "$TMP/rc"); ERR=$(cat "$TMP/err")
+t_check "portd, rundir FILE in the config: exit 1, FILE:LINE" \
+	eval '[ "$RC" -eq 1 ] &&
+	      has "$ERR" "$TMP/portd-file.conf:3: ipc.rundir:"'
+
 # --- the command line ---------------------------------------------------
 run "$M" --help
 t_check "--help exits 0" [ "$RC" -eq 0 ]

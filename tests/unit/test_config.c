@@ -16,6 +16,7 @@
 #include <unistd.h>
 
 #include "config.h"
+#include "config_private.h"
 
 #define EXAMPLE "conf/meridian.conf"
 
@@ -777,6 +778,125 @@ Test(config, unterminated_string)
 {
 	cfgt_expect_err(ONE_PORT "ipc = {\n\trundir = \"/run/x;\n};\n",
 			"t.conf:3: unterminated string", NULL);
+}
+
+Test(config, unterminated_comment)
+{
+	/* libconfig 1.5 takes the rest of the file as the comment */
+	cfgt_expect_err(ONE_PORT "/* comment\nclock = { priority1 = 999; };\n",
+			"t.conf:2: unterminated /* comment", NULL);
+	cfgt_expect_err(ONE_PORT "/* one */\n\n  /* two\n",
+			"t.conf:4: unterminated /* comment", NULL);
+}
+
+Test(config, comment_openers_that_are_not_comments)
+{
+	static struct mconf cfg;
+
+	cfgt_expect_ok(&cfg, ONE_PORT "# /* in a hash comment\n"
+		       "// /* in a line comment\n"
+		       "ipc = { rundir = \"/tmp/*x\"; }; /* closed */\n");
+	cr_assert_str_eq(cfg.ipc.rundir, "/tmp/*x");
+	cfgt_expect_ok(&cfg, ONE_PORT "/* a // and a # and a \" */\n");
+}
+
+Test(config, nul_escape_in_a_string)
+{
+	static struct mconf cfg;
+
+	/* libconfig 1.5 drops \x00: "eth1\x00zzz" would read "eth1zzz" */
+	cfgt_expect_err("ports = (\n\t{ interface = \"eth1\\x00zzz\"; }\n);\n",
+			"t.conf:2: ", "\\x00");
+	cfgt_expect_err(ONE_PORT "ipc = {\n\trundir = \"/run/a\"\n"
+			"\t\t\"b\\x00\";\n};\n", "t.conf:4: ", "\\x00");
+	/* an escaped backslash before x00 is not a NUL, other bytes are ok */
+	cfgt_expect_ok(&cfg,
+		       ONE_PORT "ipc = { rundir = \"/run/\\\\x00\"; };\n");
+	cr_assert_str_eq(cfg.ipc.rundir, "/run/\\x00");
+	cfgt_expect_ok(&cfg, ONE_PORT "ipc = { rundir = \"/run/\\x01\"; };\n");
+	cr_assert_str_eq(cfg.ipc.rundir, "/run/\x01");
+}
+
+Test(config, utf8_byte_order_mark_is_skipped)
+{
+	static struct mconf cfg;
+
+	/* Notepad and other Windows editors start UTF-8 files with one */
+	cfgt_expect_ok(&cfg, "\xEF\xBB\xBF" ONE_PORT);
+	cr_assert_str_eq(cfg.ports[0].interface, "eth1");
+	/* lines are still counted from the first */
+	cfgt_expect_err("\xEF\xBB\xBF" ONE_PORT "clock = {\n"
+			"\tpriority1 = 999;\n};\n",
+			"t.conf:3: clock.priority1: 999", NULL);
+	/* only at the start of the text */
+	cfgt_expect_err(ONE_PORT "\xEF\xBB\xBF" "clock = { };\n",
+			"t.conf:2: ", NULL);
+}
+
+Test(config, include_after_a_byte_order_mark)
+{
+	cfgt_expect_err("\xEF\xBB\xBF@include \"/dev/zero\"\n" ONE_PORT,
+			"t.conf:1: @include is not supported", NULL);
+}
+
+Test(config, quote_reads_at_most_max_characters)
+{
+	char *s = malloc(4), out[64];
+
+	/* a buffer of max characters needs no NUL (like "%.*s") */
+	cr_assert(s);
+	memcpy(s, "ab\"d", 4);
+	mconf_quote(s, 4, out, sizeof(out));
+	cr_assert_str_eq(out, "\"ab\\\"d\"...");
+	mconf_quote("abc", 4, out, sizeof(out));
+	cr_assert_str_eq(out, "\"abc\"");
+	mconf_quote("abcdef", 4, out, sizeof(out));
+	cr_assert_str_eq(out, "\"abcd\"...");
+	free(s);
+}
+
+Test(config, rundir_check)
+{
+	char why[128], path[] = "/tmp/meridian-test-rundir-XXXXXX", sub[64];
+	int fd;
+
+	cr_assert_eq(mconf_check_rundir("/run/meridian", why, sizeof(why)),
+		     0);
+	cr_assert_eq(mconf_check_rundir("run/meridian", why, sizeof(why)),
+		     -EINVAL);
+	cr_assert(strstr(why, "not an absolute path"), "%s", why);
+	cr_assert_eq(mconf_check_rundir("", why, sizeof(why)), -EINVAL);
+	cr_assert_eq(mconf_check_rundir("/tmp/aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa"
+					"aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa"
+					"aaaaaaaaaa", why, sizeof(why)),
+		     -EINVAL);
+	cr_assert(strstr(why, "longer than 75 characters"), "%s", why);
+
+	fd = mkstemp(path);
+	cr_assert_geq(fd, 0);
+	close(fd);
+	cr_assert_eq(mconf_check_rundir(path, why, sizeof(why)), -EINVAL);
+	cr_assert(strstr(why, "not a directory"), "%s", why);
+	snprintf(sub, sizeof(sub), "%s/run", path);
+	cr_assert_eq(mconf_check_rundir(sub, why, sizeof(why)), -EINVAL);
+	cr_assert(strstr(why, path) && strstr(why, "not a directory"), "%s",
+		  why);
+	unlink(path);
+	cr_assert_eq(mconf_check_rundir(sub, why, sizeof(why)), 0);
+}
+
+Test(config, rundir_that_is_a_file)
+{
+	char path[] = "/tmp/meridian-test-rundir-XXXXXX", text[256];
+	int fd;
+
+	fd = mkstemp(path);
+	cr_assert_geq(fd, 0);
+	close(fd);
+	snprintf(text, sizeof(text), ONE_PORT "ipc = {\n\trundir = \"%s\";\n"
+		 "};\n", path);
+	cfgt_expect_err(text, "t.conf:3: ipc.rundir:", "not a directory");
+	unlink(path);
 }
 
 Test(config, include_is_refused)

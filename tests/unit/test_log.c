@@ -96,3 +96,98 @@ Test(log, pl_macro_prints_burst_only)
 		lines++;
 	cr_assert_eq(lines, 5);
 }
+
+/* Lines read back from the redirected stderr, at most max. */
+static unsigned read_lines(char lines[][256], unsigned max)
+{
+	unsigned n = 0;
+	FILE *f;
+
+	fflush(stderr);
+	f = cr_get_redirected_stderr();
+	while (n < max && fgets(lines[n], 256, f))
+		n++;
+	return n;
+}
+
+Test(log, suppressed_lines_are_named_as_lines)
+{
+	static char lines[16][256];
+	struct log_rl rl;
+	unsigned i, n;
+
+	memset(&rl, 0, sizeof(rl));
+	log_init("t", LOG_DEST_STDERR, LOG_WARNING);
+	for (i = 0; i < 20; i++)
+		log_msg_rl(&rl, LOG_WARNING, "bad packet %u", i);
+	rl.window_start_ns -= 11LL * 1000000000LL;
+	log_msg_rl(&rl, LOG_WARNING, "bad packet %u", 20);
+	n = read_lines(lines, 16);
+	cr_assert_eq(n, 6);
+	cr_assert(strstr(lines[5], "bad packet 20 (15 lines like this "
+			 "suppressed)\n"), "%s", lines[5]);
+}
+
+/*
+ * What portd's report_rx_trouble() does with each rejection reason: add
+ * the packets rejected since its last call and print the total when the
+ * reason's own budget allows.
+ */
+static void report(struct log_count *lc, uint64_t n, const char *why)
+{
+	int64_t span;
+
+	if (!log_count_add(lc, n, &n, &span)) {
+		return;
+	}
+	if (span) {
+		pr_warn("eth1: %llu rejected in the last %.1f s: %s",
+			(unsigned long long)n, (double)span / 1e9, why);
+	} else {
+		pr_warn("eth1: %llu rejected: %s", (unsigned long long)n, why);
+	}
+}
+
+Test(log, counts_are_kept_per_kind)
+{
+	static char lines[32][256];
+	struct log_count len, ver;
+	unsigned i, n, n_len = 0, n_ver = 0;
+
+	memset(&len, 0, sizeof(len));
+	memset(&ver, 0, sizeof(ver));
+	log_init("t", LOG_DEST_STDERR, LOG_WARNING);
+	/* two reasons interleaved, far beyond the burst of 5 */
+	for (i = 0; i < 20; i++) {
+		report(&len, 1, "bad length");
+		report(&ver, 3, "bad version");
+	}
+	/* the window ends; one more of each */
+	len.rl.window_start_ns -= 11LL * 1000000000LL;
+	ver.rl.window_start_ns -= 11LL * 1000000000LL;
+	report(&len, 1, "bad length");
+	report(&ver, 3, "bad version");
+
+	n = read_lines(lines, 32);
+	cr_assert_eq(n, 12, "%u lines", n);	/* 5 + 1 per reason */
+	for (i = 0; i < n; i++) {
+		if (strstr(lines[i], "bad length")) {
+			n_len++;
+		} else if (strstr(lines[i], "bad version")) {
+			n_ver++;
+		}
+	}
+	cr_assert_eq(n_len, 6);
+	cr_assert_eq(n_ver, 6);
+	/* each reason's last line has its own count, none lost: 15 + 1 */
+	cr_assert(strstr(lines[10], ": 16 rejected in the last "), "%s",
+		  lines[10]);
+	cr_assert(strstr(lines[10], " s: bad length\n"), "%s", lines[10]);
+	cr_assert(strstr(lines[11], ": 48 rejected in the last "), "%s",
+		  lines[11]);
+	cr_assert(strstr(lines[11], " s: bad version\n"), "%s", lines[11]);
+	cr_assert(strstr(lines[0], ": 1 rejected: bad length\n"), "%s",
+		  lines[0]);
+	cr_assert_eq(len.pending, 0);
+	cr_assert_eq(ver.pending, 0);
+}
