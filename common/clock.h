@@ -34,6 +34,7 @@
 #define MERIDIAN_CLOCK_H
 
 #include <stdbool.h>
+#include <stddef.h>
 #include <stdint.h>
 #include <time.h>
 
@@ -184,6 +185,37 @@ int clk_sim_set_freq_error(struct clk *c, double ppb);
 /* Replace the whole model (the simulator and tests); -ERANGE if a rate is
  * out of range. */
 int clk_sim_set_model(struct clk *c, const struct sim_model *m);
+
+/*
+ * The file behind a sim clock is shared: someone may truncate it while it
+ * is mapped, and the next access to the mapping then raises SIGBUS.
+ * clk_sim_check() is the cheap look (one fstat): 0, or -ENODEV when the
+ * file is now shorter than a sim clock (the mapping is gone). Writers
+ * (adjfreq, step, the setters) check under their lock and fail with
+ * -ENODEV; clk_sim_read() checks too. The other reads (gettime,
+ * from_realtime, sysoff, getfreq) do not, to stay one memory read, so a
+ * process that reads a sim clock should catch SIGBUS at the mapping:
+ * clk_sim_mapping() gives its address range and clk_sim_path() the path,
+ * for an async-signal-safe handler (portd's, setup.c).
+ */
+int clk_sim_check(struct clk *c);
+int clk_sim_mapping(const struct clk *c, const void **addr, size_t *len);
+const char *clk_sim_path(const struct clk *c);
+
+/*
+ * Fault injection, for tests of what a daemon does with a clock that
+ * refuses to be steered: while set, adjfreq and/or step of every process
+ * attached to the file fail with -err (a positive errno, e.g. EPERM) and
+ * change nothing. Stored in the file (layout version 2; version-1 files
+ * have 0 there: no fault). err 0 clears it. -EINVAL for a bad err or what.
+ */
+enum clk_sim_fail {
+	CLK_SIM_FAIL_STEP = 1,		/* step fails */
+	CLK_SIM_FAIL_FREQ = 2,		/* adjfreq fails */
+};
+int clk_sim_set_fail(struct clk *c, unsigned what, int err);
+/* The fault set now: *what (CLK_SIM_FAIL_* bits) and *err. */
+int clk_sim_get_fail(struct clk *c, unsigned *what, int *err);
 
 /* clock.c ------------------------------------------------------------- */
 

@@ -21,6 +21,14 @@
  * A checksum over the payload is stored with it; a reader that sees a
  * stable sequence with a bad checksum reports -EIO (a corrupt file, or a
  * writer that died between its stores and was never followed by another).
+ *
+ * Layout version 2 gave the first reserved word a use: the fault that
+ * tests inject (clk_sim_set_fail), outside the seqlock. Version-1 files
+ * have 0 there and attach as they are.
+ *
+ * Someone may truncate the file while it is mapped: an access to the
+ * mapping then raises SIGBUS. Writers and clk_sim_read() look at the size
+ * first (fstat) and fail with -ENODEV; see clk_sim_check() in clock.h.
  */
 #include "clock.h"
 
@@ -40,7 +48,8 @@
 #include "log.h"
 
 #define SIM_SHM_MAGIC	0x4d49534dU	/* "MSIM" in a little-endian file */
-#define SIM_SHM_VERSION	1
+#define SIM_SHM_VERSION	2	/* 2: the fail word (was reserved, 0) */
+#define SIM_SHM_VERSION_MIN	1	/* attachable: same layout */
 
 /* A reader gives up (-EAGAIN) after this many odd or changed sequences;
  * after SEQ_SPIN of them it yields the CPU to let a preempted writer on. */
@@ -63,11 +72,16 @@ struct sim_shm {
 	int64_t max_adj_sppb;		/* largest |adj|, 2^-16 ppb */
 	uint64_t gen;			/* updates since creation */
 	uint64_t check;			/* shm_check() of the fields above */
-	uint64_t reserved[5];		/* zero */
+	/* Fault injection (clk_sim_set_fail), outside the seqlock and the
+	 * checksum: one word, atomic, written and read under the file lock.
+	 * Bits 0-31 the errno, 32-33 CLK_SIM_FAIL_*; 0 = none. */
+	uint64_t fail;
+	uint64_t reserved[4];		/* zero */
 };
 
 _Static_assert(sizeof(struct sim_shm) == 128, "sim clock file layout");
 _Static_assert(offsetof(struct sim_shm, real_ref_sec) == 16, "header");
+_Static_assert(offsetof(struct sim_shm, fail) == 88, "v1's reserved[0]");
 
 struct clk_sim {
 	struct clk base;
@@ -187,11 +201,35 @@ static int sim_lock(struct clk_sim *s, int op)
 	return 0;
 }
 
+/* The file still holds a whole sim clock (not truncated under us). */
+static int sim_size_ok(struct clk_sim *s)
+{
+	struct stat sb;
+
+	if (fstat(s->fd, &sb))
+		return -errno;
+	if (sb.st_size < (off_t)sizeof(struct sim_shm))
+		return -ENODEV;
+	return 0;
+}
+
+/* The injected fault for an operation of kind what (CLK_SIM_FAIL_*). */
+static int sim_fail_err(const struct sim_shm *shm, unsigned what)
+{
+	uint64_t f = __atomic_load_n(&shm->fail, __ATOMIC_RELAXED);
+
+	if ((unsigned)(f >> 32) & what)
+		return -(int)(uint32_t)f;
+	return 0;
+}
+
 /* An update: fn changes the state read under the lock, at time now. */
 typedef int (*sim_update_fn)(struct clk_sim_state *st, tmv_t now,
 			     const void *arg);
 
-static int sim_update(struct clk_sim *s, sim_update_fn fn, const void *arg)
+/* fail: the CLK_SIM_FAIL_* kind of this update (0: never fails). */
+static int sim_update(struct clk_sim *s, sim_update_fn fn, const void *arg,
+		      unsigned fail)
 {
 	struct clk_sim_state st;
 	tmv_t now;
@@ -202,6 +240,14 @@ static int sim_update(struct clk_sim *s, sim_update_fn fn, const void *arg)
 	err = sim_lock(s, LOCK_EX);
 	if (err)
 		return err;
+	/* A truncated file: touching the mapping would raise SIGBUS. */
+	err = sim_size_ok(s);
+	if (!err && fail)
+		err = sim_fail_err(s->shm, fail);
+	if (err) {
+		sim_lock(s, LOCK_UN);
+		return err;
+	}
 	/* We are the only writer: no retry loop, but check what is there. */
 	if (shm_load(s->shm, &st) != shm_check(&st) || (LD(s->shm->seq) & 1))
 		pl_warn("%s: state was torn by a dead writer, rewriting",
@@ -249,7 +295,7 @@ static int sim_adjfreq(struct clk *c, double ppb)
 
 	if (err)
 		return err;
-	return sim_update(to_sim(c), upd_adj, &adj);
+	return sim_update(to_sim(c), upd_adj, &adj, CLK_SIM_FAIL_FREQ);
 }
 
 static int sim_getfreq(struct clk *c, double *ppb)
@@ -272,7 +318,7 @@ static int upd_step(struct clk_sim_state *st, tmv_t now, const void *arg)
 
 static int sim_step(struct clk *c, int64_t ns)
 {
-	return sim_update(to_sim(c), upd_step, &ns);
+	return sim_update(to_sim(c), upd_step, &ns, CLK_SIM_FAIL_STEP);
 }
 
 static int sim_to_clock(struct clk *c, struct timespec rt, tmv_t *out)
@@ -333,9 +379,83 @@ bool clk_is_sim(const struct clk *c)
 
 int clk_sim_read(struct clk *c, struct clk_sim_state *st)
 {
+	int err;
+
 	if (!clk_is_sim(c))
 		return -EINVAL;
+	err = sim_size_ok(to_sim(c));
+	if (err)
+		return err;
 	return shm_read(to_sim(c)->shm, st);
+}
+
+int clk_sim_check(struct clk *c)
+{
+	if (!clk_is_sim(c))
+		return -EINVAL;
+	return sim_size_ok(to_sim(c));
+}
+
+int clk_sim_mapping(const struct clk *c, const void **addr, size_t *len)
+{
+	if (!clk_is_sim(c))
+		return -EINVAL;
+	*addr = to_sim(c)->shm;
+	*len = sizeof(struct sim_shm);
+	return 0;
+}
+
+const char *clk_sim_path(const struct clk *c)
+{
+	return clk_is_sim(c) ? to_sim(c)->path : NULL;
+}
+
+#define FAIL_ALL	(CLK_SIM_FAIL_STEP | CLK_SIM_FAIL_FREQ)
+
+int clk_sim_set_fail(struct clk *c, unsigned what, int err)
+{
+	struct clk_sim *s;
+	uint64_t f;
+	int rc;
+
+	if (!clk_is_sim(c))
+		return -EINVAL;
+	if (err < 0 || (what & ~(unsigned)FAIL_ALL) ||
+	    (err && !what) || (!err && what))
+		return -EINVAL;
+	s = to_sim(c);
+	if (s->ro)
+		return -EPERM;
+	f = err ? (uint64_t)what << 32 | (uint32_t)err : 0;
+	rc = sim_lock(s, LOCK_EX);
+	if (rc)
+		return rc;
+	rc = sim_size_ok(s);
+	if (!rc) {
+		__atomic_store_n(&s->shm->fail, f, __ATOMIC_RELAXED);
+		/* a version-1 reader would not know the fault */
+		if (f)
+			__atomic_store_n(&s->shm->version, SIM_SHM_VERSION,
+					 __ATOMIC_RELAXED);
+	}
+	sim_lock(s, LOCK_UN);
+	return rc;
+}
+
+int clk_sim_get_fail(struct clk *c, unsigned *what, int *err)
+{
+	uint64_t f;
+	int rc;
+
+	if (!clk_is_sim(c))
+		return -EINVAL;
+	rc = sim_size_ok(to_sim(c));
+	if (rc)
+		return rc;
+	f = __atomic_load_n(&to_sim(c)->shm->fail, __ATOMIC_RELAXED);
+	*what = (unsigned)(f >> 32);
+	*err = (int)(uint32_t)f;
+	return 0;
 }
 
 static int upd_freq(struct clk_sim_state *st, tmv_t now, const void *arg)
@@ -353,7 +473,7 @@ int clk_sim_set_freq_error(struct clk *c, double ppb)
 	err = sim_ppb_to_sppb(ppb, &freq);
 	if (err)
 		return err;
-	return sim_update(to_sim(c), upd_freq, &freq);
+	return sim_update(to_sim(c), upd_freq, &freq, 0);
 }
 
 static bool model_ok(const struct sim_model *m)
@@ -377,7 +497,7 @@ int clk_sim_set_model(struct clk *c, const struct sim_model *m)
 		return -EINVAL;
 	if (!model_ok(m))
 		return -ERANGE;
-	return sim_update(to_sim(c), upd_model, m);
+	return sim_update(to_sim(c), upd_model, m, 0);
 }
 
 /* ---- constructors --------------------------------------------------- */
@@ -457,7 +577,7 @@ static int sim_attach(struct clk_sim *s, const char **why)
 		return -errno;
 	if (n != (ssize_t)sizeof(hdr) || hdr[0] != SIM_SHM_MAGIC)
 		return -EINVAL;
-	if (hdr[1] != SIM_SHM_VERSION) {
+	if (hdr[1] < SIM_SHM_VERSION_MIN || hdr[1] > SIM_SHM_VERSION) {
 		*why = "unsupported sim clock version";
 		return -EPROTO;
 	}
@@ -585,7 +705,10 @@ struct clk *clk_sim_create(const char *path, const struct clk_sim_params *p)
 			err = sim_attach(s, &why);
 			if (!err && p->if_exists == CLK_SIM_OVERWRITE) {
 				why = "overwrite";
-				err = sim_update(s, upd_reset, &st);
+				err = sim_update(s, upd_reset, &st, 0);
+				if (!err)
+					err = clk_sim_set_fail(&s->base, 0,
+							       0);
 				s->base.max_adj =
 					sim_sppb_to_ppb(st.max_adj_sppb);
 			}

@@ -9,6 +9,7 @@
  *                 timers, and the executor of the core's actions
  *   standalone.c  what bmcad and clockd will do on the bus, in-process for
  *                 an ordinary clock: the BMCA, the servo, the summary line
+ *   summary.c     what the summary line says of the servo (pure)
  *
  * One struct portd per process; nothing here is global, so every handler
  * takes the daemon it works on.
@@ -114,9 +115,16 @@ struct portd {
 	uint64_t steps;			/* clock steps done */
 	uint64_t gated;			/* offsets the gate rejected */
 	bool have_sample;
+	int64_t sample_mono_ns;		/* when it came (CLOCK_MONOTONIC) */
 	int64_t offset_ns;		/* last sample, local - master */
 	int64_t delay_ns;		/* last sample's path delay */
 	struct clock_identity last_gm;	/* for "new grandmaster" notices */
+	/* The clock refused a step or a frequency change: the servo is in
+	 * fault (summary servo=FAULT), the port was sent PEV_FAULT, and the
+	 * next successful adjustment clears it. */
+	int clock_fault;		/* its errno, 0 = none */
+	bool clock_fault_step;		/* it was a step */
+	uint64_t clock_faults;		/* refusals, in all */
 
 	/* Core counters already reported (peer trouble is logged as the
 	 * counters grow, rate-limited). */

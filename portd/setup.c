@@ -222,13 +222,25 @@ static int setup_xport(struct portd *d)
 
 /* ---- clock ----------------------------------------------------------- */
 
+/*
+ * errno as a positive code, read before anything can clobber it (logging
+ * does: portd_where() reads the config file, pr_err() writes), and never
+ * 0, so that a failure is never returned as success.
+ */
+static int errno_or(int fallback)
+{
+	int e = errno;
+
+	return e > 0 ? e : fallback;
+}
+
 static int setup_clock(struct portd *d)
 {
 	const struct mconf_port *p = d->port;
 	char path[PATH_MAX], w[512];
 	struct clk_sim_params sp;
 	bool existed;
-	int idx;
+	int idx, err;
 
 	switch (p->clock) {
 	case MCONF_CLK_SIM:
@@ -244,10 +256,11 @@ static int setup_clock(struct portd *d)
 		existed = access(path, F_OK) == 0;
 		d->clk = clk_sim_create(path, &sp);
 		if (!d->clk) {
+			err = errno_or(EIO);
 			pr_err("%s: sim clock %s: %s",
 			       portd_where(d, "sim_path", w, sizeof(w)), path,
-			       strerror(errno));
-			return -errno;
+			       strerror(err));
+			return -err;
 		}
 		if (existed) {
 			pr_notice("%s: attached to the existing sim clock %s "
@@ -257,9 +270,10 @@ static int setup_clock(struct portd *d)
 	case MCONF_CLK_SYSTEM:
 		d->clk = clk_system_create();
 		if (!d->clk) {
+			err = errno_or(ENOMEM);
 			pr_err("%s: system clock: %s", d->ifname,
-			       strerror(errno));
-			return -errno;
+			       strerror(err));
+			return -err;
 		}
 		break;
 	default:
@@ -279,15 +293,87 @@ static int setup_clock(struct portd *d)
 		}
 		d->clk = clk_phc_create(path);
 		if (!d->clk) {
+			err = errno_or(ENODEV);
 			pr_err("%s: %s: %s",
 			       portd_where(d, "phc_device", w, sizeof(w)),
-			       path, strerror(errno));
-			return -errno;
+			       path, strerror(err));
+			return -err;
 		}
 		break;
 	}
+	if (!d->clk) {			/* every branch above returned */
+		pr_err("%s: no clock", d->ifname);
+		return -ENODEV;
+	}
 	pr_info("%s: clock %s, %s timestamps", d->ifname, clk_name(d->clk),
 		d->sw_ts ? "software" : "hardware");
+	return 0;
+}
+
+/*
+ * SIGBUS at the sim clock's mapping: the file was truncated while in use
+ * (clock.h, clk_sim_check). The clock is gone, so portd stops, saying
+ * why, with exit status 1 -- from the signal handler itself, since the
+ * faulting access cannot be resumed: only write(2) and _exit(2). The
+ * range and the message are made before the handler is installed; they
+ * are the one piece of process-wide state portd keeps (a signal handler
+ * has no other way to its daemon). A SIGBUS elsewhere keeps its default
+ * action.
+ */
+static struct {
+	const char *lo, *hi;
+	char msg[PATH_MAX + 96];
+	size_t len;
+} sigbus_sim;
+
+static void on_sigbus(int sig, siginfo_t *si, void *uc)
+{
+	const char *a = si->si_addr;
+	ssize_t w;
+
+	(void)uc;
+	if (si->si_code > 0 && a >= sigbus_sim.lo && a < sigbus_sim.hi) {
+		w = write(STDERR_FILENO, sigbus_sim.msg, sigbus_sim.len);
+		(void)w;
+		_exit(1);
+	}
+	signal(sig, SIG_DFL);
+	if (si->si_code <= 0) {
+		raise(sig);	/* sent, not a fault: nothing re-raises it */
+	}
+	/* a fault: returning re-runs the access, now with the default */
+}
+
+static int setup_sigbus(struct portd *d)
+{
+	struct sigaction sa;
+	const void *addr;
+	size_t len;
+	int n;
+
+	if (clk_sim_mapping(d->clk, &addr, &len) < 0) {
+		return 0;		/* not a sim clock: no mapping */
+	}
+	n = snprintf(sigbus_sim.msg, sizeof(sigbus_sim.msg),
+		     "portd[%s]: err: %s: sim clock %s was truncated while in "
+		     "use\n", d->ifname, d->ifname, clk_sim_path(d->clk));
+	if (n < 0 || (size_t)n >= sizeof(sigbus_sim.msg)) {
+		n = snprintf(sigbus_sim.msg, sizeof(sigbus_sim.msg),
+			     "portd[%s]: err: %s: sim clock was truncated "
+			     "while in use\n", d->ifname, d->ifname);
+	}
+	sigbus_sim.len = (size_t)n;
+	sigbus_sim.lo = addr;
+	sigbus_sim.hi = (const char *)addr + len;
+	memset(&sa, 0, sizeof(sa));
+	sa.sa_sigaction = on_sigbus;
+	sa.sa_flags = SA_SIGINFO;
+	sigemptyset(&sa.sa_mask);
+	if (sigaction(SIGBUS, &sa, NULL) < 0) {
+		n = errno_or(EINVAL);
+		pr_err("%s: sigaction SIGBUS: %s", d->ifname, strerror(n));
+		return -n;
+	}
 	return 0;
 }
 
@@ -442,6 +528,7 @@ static void setup_port_cfg(struct portd *d, const struct clock_identity *id,
 static int setup_signals(struct portd *d)
 {
 	sigset_t set;
+	int err;
 
 	signal(SIGPIPE, SIG_IGN);
 	sigemptyset(&set);
@@ -449,13 +536,15 @@ static int setup_signals(struct portd *d)
 	sigaddset(&set, SIGTERM);
 	sigaddset(&set, SIGHUP);
 	if (sigprocmask(SIG_BLOCK, &set, NULL) < 0) {
-		pr_err("sigprocmask: %s", strerror(errno));
-		return -errno;
+		err = errno_or(EINVAL);
+		pr_err("sigprocmask: %s", strerror(err));
+		return -err;
 	}
 	d->sigfd = signalfd(-1, &set, SFD_NONBLOCK | SFD_CLOEXEC);
 	if (d->sigfd < 0) {
-		pr_err("signalfd: %s", strerror(errno));
-		return -errno;
+		err = errno_or(EMFILE);
+		pr_err("signalfd: %s", strerror(err));
+		return -err;
 	}
 	return 0;
 }
@@ -484,6 +573,10 @@ int portd_setup(struct portd *d)
 		return rc;
 	}
 	rc = setup_clock(d);
+	if (rc < 0) {
+		return rc;
+	}
+	rc = setup_sigbus(d);
 	if (rc < 0) {
 		return rc;
 	}

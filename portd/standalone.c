@@ -8,7 +8,10 @@
  *     every PACT_ERBEST and once per announce interval;
  *   - the servo: each PACT_SAMPLE through an outlier gate (once the servo
  *     has locked) into servo_sample(), whose verdict steps or slews the
- *     port's clock, and PEV_SYNCED / PEV_UNSYNCED back to the core;
+ *     port's clock, and PEV_SYNCED / PEV_UNSYNCED back to the core; a
+ *     clock that refuses a step or a frequency change puts the servo in
+ *     fault and the port in FAULTY (PEV_FAULT), until an adjustment works
+ *     again after the core's fault reset;
  *   - the summary line on stdout (format in main.c's --help and the
  *     README; tests parse it).
  */
@@ -23,6 +26,7 @@
 
 #include "log.h"
 #include "portd.h"
+#include "summary.h"
 
 /* A new master is judged on the median of its first NM_SAMPLES offsets;
  * the servo restarts only beyond max(first_step_threshold, this). */
@@ -164,37 +168,90 @@ static void queue_simple(struct portd *d, enum pev_type type)
 	portd_defer(d, &ev);
 }
 
-static void sa_adjfreq(struct portd *d, double ppb)
+/*
+ * The clock refused what the servo asked (EPERM, EINVAL, a PHC that went
+ * away): nothing happened to it. The servo starts over from the frequency
+ * the clock really has (it would otherwise believe in a step or a
+ * frequency that never were), and the port goes FAULTY: it stops claiming
+ * to follow its master, and after the core's fault reset it listens again,
+ * and the next sample retries the clock. Logged once per fault; while it
+ * lasts the retries' refusals are rate-limited.
+ */
+static void sa_clock_fault(struct portd *d, bool step, const char *what,
+			   int err)
 {
-	int rc;
-
-	if (d->cfg.clock.free_running) {
-		return;		/* freq_ppb stays what the clock has */
+	d->clock_faults++;
+	if (!d->clock_fault) {
+		pr_err("%s: %s refused to %s: %s; servo fault, port FAULTY "
+		       "until the clock can be adjusted", d->ifname,
+		       clk_name(d->clk), what, strerror(err));
+	} else {
+		pl_warn("%s: %s still refuses to %s: %s (%" PRIu64 " times)",
+			d->ifname, clk_name(d->clk), what, strerror(err),
+			d->clock_faults);
 	}
-	d->freq_ppb = ppb;
-	rc = clk_adjfreq(d->clk, ppb);
-	if (rc < 0) {
-		pl_warn("%s: %s: adjust frequency %.3f ppb: %s", d->ifname,
-			clk_name(d->clk), ppb, strerror(-rc));
-	}
+	d->clock_fault = err;
+	d->clock_fault_step = step;
+	sa_servo_restart(d);
+	d->locked_once = false;
+	d->new_master = false;
+	gate_reset(&d->gate);
+	queue_simple(d, PEV_FAULT);
 }
 
-static void sa_step(struct portd *d, int64_t offset_ns)
+/* An adjustment worked: a fault of its kind (or any, once the servo
+ * locks) is over. */
+static void sa_clock_ok(struct portd *d, bool step, bool locked)
 {
+	if (!d->clock_fault || (d->clock_fault_step && !step && !locked)) {
+		return;
+	}
+	pr_notice("%s: %s accepts adjustments again, servo fault cleared",
+		  d->ifname, clk_name(d->clk));
+	d->clock_fault = 0;
+}
+
+/* 0, or -errno after sa_clock_fault(). */
+static int sa_adjfreq(struct portd *d, double ppb, bool locked)
+{
+	char what[48];
 	int rc;
 
 	if (d->cfg.clock.free_running) {
-		return;
+		return 0;	/* freq_ppb stays what the clock has */
+	}
+	rc = clk_adjfreq(d->clk, ppb);
+	if (rc < 0) {
+		snprintf(what, sizeof(what), "adjust frequency %.3f ppb", ppb);
+		sa_clock_fault(d, false, what, -rc);
+		return rc;
+	}
+	d->freq_ppb = ppb;
+	sa_clock_ok(d, false, locked);
+	return 0;
+}
+
+/* 0, or -errno after sa_clock_fault(). */
+static int sa_step(struct portd *d, int64_t offset_ns)
+{
+	char what[48];
+	int rc;
+
+	if (d->cfg.clock.free_running) {
+		return 0;
 	}
 	rc = clk_step(d->clk, -offset_ns);
 	if (rc < 0) {
-		pl_warn("%s: %s: step %" PRId64 " ns: %s", d->ifname,
-			clk_name(d->clk), -offset_ns, strerror(-rc));
-		return;
+		snprintf(what, sizeof(what), "step %" PRId64 " ns",
+			 -offset_ns);
+		sa_clock_fault(d, true, what, -rc);
+		return rc;
 	}
 	d->steps++;
 	pr_notice("%s: clock stepped by %" PRId64 " ns", d->ifname,
 		  -offset_ns);
+	sa_clock_ok(d, true, false);
+	return 0;
 }
 
 static int cmp_i64(const void *a, const void *b)
@@ -251,6 +308,7 @@ void portd_sa_sample(struct portd *d, const struct pact *a)
 	double ppb;
 
 	d->have_sample = true;
+	d->sample_mono_ns = portd_mono_ns();
 	d->offset_ns = offset;
 	d->delay_ns = delay;
 	d->cds.cur.offsetFromMaster = tmv_to_scaled_ns(a->u.sample.offset);
@@ -273,17 +331,22 @@ void portd_sa_sample(struct portd *d, const struct pact *a)
 		 servo_state_str(st));
 	switch (st) {
 	case SERVO_UNLOCKED:
-		sa_adjfreq(d, ppb);
+		sa_adjfreq(d, ppb, false);
 		break;
 	case SERVO_JUMP:
-		sa_step(d, offset);
-		sa_adjfreq(d, ppb);
+		/* a refused step or frequency: the port goes FAULTY instead
+		 * of going on as if the clock had moved */
+		if (sa_step(d, offset) < 0 || sa_adjfreq(d, ppb, false) < 0) {
+			break;
+		}
 		gate_reset(&d->gate);
 		queue_simple(d, PEV_UNSYNCED);
 		break;
 	case SERVO_LOCKED:
 	case SERVO_LOCKED_STABLE:
-		sa_adjfreq(d, ppb);
+		if (sa_adjfreq(d, ppb, true) < 0) {
+			break;
+		}
 		if (!d->locked_once) {
 			pr_info("%s: servo locked", d->ifname);
 		}
@@ -311,22 +374,6 @@ void portd_sa_new_master(struct portd *d)
 }
 
 /* ---- summary ------------------------------------------------------------- */
-
-/* The summary's servo state names (a stable, upper-case vocabulary). */
-static const char *summary_servo_str(enum servo_state st)
-{
-	switch (st) {
-	case SERVO_UNLOCKED:
-		return "UNLOCKED";
-	case SERVO_JUMP:
-		return "JUMP";
-	case SERVO_LOCKED:
-		return "LOCKED";
-	case SERVO_LOCKED_STABLE:
-		return "LOCKED_STABLE";
-	}
-	return "UNLOCKED";
-}
 
 static uint64_t sum64(const uint64_t *v, unsigned n)
 {
@@ -374,10 +421,22 @@ void portd_sa_summary(struct portd *d)
 {
 	const struct port_counters *pc = port_core_counters(d->pc);
 	char gm[20], off[24], del[24], line[384];
+	struct summary_in in;
+	struct summary_out so;
 	int n;
 
+	memset(&in, 0, sizeof(in));
+	in.state = port_core_state(d->pc);
+	in.servo = servo_state(d->servo);
+	in.clock_fault = d->clock_fault != 0;
+	in.have_sample = d->have_sample;
+	in.sample_age_ns = portd_mono_ns() - d->sample_mono_ns;
+	in.sync_interval_ns = (int64_t)(ldexp(1.0,
+					      d->pcfg.ds.logSyncInterval) *
+					1e9);
+	summary_decide(&in, &so);
 	clock_identity_str(&d->cds.parent.grandmasterIdentity, gm);
-	if (d->have_sample) {
+	if (so.fresh) {
 		snprintf(off, sizeof(off), "%" PRId64, d->offset_ns);
 		snprintf(del, sizeof(del), "%" PRId64, d->delay_ns);
 	} else {
@@ -388,9 +447,8 @@ void portd_sa_summary(struct portd *d)
 		     "offset_ns=%s freq_ppb=%.3f delay_ns=%s servo=%s gm=%s "
 		     "steps=%" PRIu64 " rx=%" PRIu64 " tx=%" PRIu64
 		     " rxerr=%" PRIu64 " outliers=%" PRIu64 "\n",
-		     d->ifname, port_state_str(port_core_state(d->pc)), off,
-		     d->freq_ppb, del,
-		     summary_servo_str(servo_state(d->servo)), gm, d->steps,
+		     d->ifname, port_state_str(in.state), off, d->freq_ppb, del,
+		     so.servo, gm, d->steps,
 		     sum64(pc->rx, 16), sum64(pc->tx, 16),
 		     sum64(pc->rx_err, PTP_E_COUNT), d->gated);
 	if (n <= 0 || (size_t)n >= sizeof(line)) {

@@ -288,7 +288,8 @@ pl_sum_ok() {
 			$5 ~ /^freq_ppb=-?[0-9]+(\.[0-9]+)?$/ &&
 			$6 ~ /^delay_ns=/ &&
 			($6 == "delay_ns=-" || substr($6, 10) ~ num) &&
-			$7 ~ /^servo=(UNLOCKED|JUMP|LOCKED|LOCKED_STABLE)$/ &&
+			($7 ~ /^servo=(UNLOCKED|JUMP|LOCKED|LOCKED_STABLE)$/ ||
+			 $7 ~ /^servo=(HOLDOVER|FAULT)$/) &&
 			$8 ~ /^gm=/ && $9 ~ /^steps=[0-9]+$/ &&
 			$10 ~ /^rx=[0-9]+$/ && $11 ~ /^tx=[0-9]+$/ &&
 			$12 ~ /^rxerr=[0-9]+$/ && $13 ~ /^outliers=[0-9]+$/

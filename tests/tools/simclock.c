@@ -10,6 +10,7 @@
  *   simclock step PATH NS
  *   simclock freq-error PATH PPB
  *   simclock watch PATH [--interval-ms MS] [--count N]
+ *   simclock fail PATH step|freq|both ERRNO | simclock fail PATH none
  *
  * `read` prints one "key value" pair per line, stable for scripts:
  *
@@ -21,6 +22,8 @@
  *   total_ppb      100.000                   rate of sim against real
  *   max_adj_ppb    500000.000
  *   gen            0                         updates since create
+ *   fail           none                      injected fault, or e.g.
+ *                                            "step EPERM"
  *
  * sim and real come from one CLOCK_REALTIME reading mapped through the
  * model, so diff_ns is exact. `watch` prints one line per interval with
@@ -59,6 +62,12 @@ static const char usage_text[] =
 "  watch PATH [--interval-ms MS] [--count N]\n"
 "                    print the state every MS ms (default 1000), N times\n"
 "                    (default: until interrupted)\n"
+"  fail PATH step|freq|both ERRNO\n"
+"  fail PATH none\n"
+"                    inject a fault: from now on every process's step\n"
+"                    and/or adjfreq of this clock fails with ERRNO (a name\n"
+"                    as EPERM, EINVAL, ENODEV, or a number) and changes\n"
+"                    nothing; none clears it\n"
 "\n"
 "Exit status: 0 ok, 1 failure, 2 usage error.\n";
 
@@ -74,6 +83,48 @@ static int parse_double(const char *s, double *out)
 	errno = 0;
 	*out = strtod(s, &end);
 	return (errno || end == s || *end) ? -1 : 0;
+}
+
+static const struct {
+	const char *name;
+	int err;
+} errnames[] = {
+	{ "EPERM", EPERM }, { "EINVAL", EINVAL }, { "ENODEV", ENODEV },
+	{ "EIO", EIO }, { "EBUSY", EBUSY }, { "EACCES", EACCES },
+	{ "ENXIO", ENXIO }, { "EOPNOTSUPP", EOPNOTSUPP },
+	{ "ERANGE", ERANGE },
+};
+
+static const char *errno_name(int err)
+{
+	static char buf[16];
+	size_t i;
+
+	for (i = 0; i < sizeof(errnames) / sizeof(errnames[0]); i++)
+		if (errnames[i].err == err)
+			return errnames[i].name;
+	snprintf(buf, sizeof(buf), "%d", err);
+	return buf;
+}
+
+static int parse_errno(const char *s, int *out)
+{
+	size_t i;
+	char *end;
+	long v;
+
+	for (i = 0; i < sizeof(errnames) / sizeof(errnames[0]); i++) {
+		if (!strcmp(s, errnames[i].name)) {
+			*out = errnames[i].err;
+			return 0;
+		}
+	}
+	errno = 0;
+	v = strtol(s, &end, 0);
+	if (errno || end == s || *end || v < 1 || v > 4095)
+		return -1;
+	*out = (int)v;
+	return 0;
 }
 
 static int parse_i64(const char *s, int64_t *out)
@@ -132,11 +183,14 @@ static int cmd_read(const char *path)
 	struct clk_sysoff so;
 	char sim[48], real[48], diff[48];
 	struct clk *c = attach(path);
-	int err;
+	unsigned what = 0;
+	int err, ferr = 0;
 
 	if (!c)
 		return 1;
 	err = snapshot(c, &st, &so);
+	if (!err)
+		err = clk_sim_get_fail(c, &what, &ferr);
 	clk_destroy(c);
 	if (err)
 		return fail("read", path, err);
@@ -152,6 +206,13 @@ static int cmd_read(const char *path)
 	       sim_sppb_to_ppb(sim_model_rate(&st.model)));
 	printf("max_adj_ppb    %.3f\n", sim_sppb_to_ppb(st.max_adj_sppb));
 	printf("gen            %" PRIu64 "\n", st.gen);
+	if (!what)
+		printf("fail           none\n");
+	else
+		printf("fail           %s %s\n",
+		       what == (CLK_SIM_FAIL_STEP | CLK_SIM_FAIL_FREQ) ? "both" :
+		       what == CLK_SIM_FAIL_STEP ? "step" : "freq",
+		       errno_name(ferr));
 	return 0;
 }
 
@@ -326,6 +387,45 @@ static int cmd_set(const char *cmd, const char *path, const char *arg)
 	return 0;
 }
 
+/* fail PATH step|freq|both ERRNO, fail PATH none */
+static int cmd_fail(const char *path, int argc, char **argv)
+{
+	unsigned what;
+	struct clk *c;
+	int err = 0;
+
+	if (argc == 1 && !strcmp(argv[0], "none")) {
+		what = 0;
+	} else if (argc == 2) {
+		if (!strcmp(argv[0], "step"))
+			what = CLK_SIM_FAIL_STEP;
+		else if (!strcmp(argv[0], "freq"))
+			what = CLK_SIM_FAIL_FREQ;
+		else if (!strcmp(argv[0], "both"))
+			what = CLK_SIM_FAIL_STEP | CLK_SIM_FAIL_FREQ;
+		else
+			goto bad;
+		if (parse_errno(argv[1], &err)) {
+			fprintf(stderr, "simclock: fail: bad errno '%s'\n",
+				argv[1]);
+			return 2;
+		}
+	} else {
+		goto bad;
+	}
+	c = attach(path);
+	if (!c)
+		return 1;
+	err = clk_sim_set_fail(c, what, err);
+	clk_destroy(c);
+	if (err)
+		return fail("fail", path, err);
+	return 0;
+bad:
+	fprintf(stderr, "simclock: fail: want step|freq|both ERRNO, or none\n");
+	return 2;
+}
+
 int main(int argc, char **argv)
 {
 	const char *cmd, *path;
@@ -347,6 +447,8 @@ int main(int argc, char **argv)
 		return cmd_create(path, argc - 2, argv + 2);
 	if (!strcmp(cmd, "watch"))
 		return cmd_watch_args(path, argc - 2, argv + 2);
+	if (!strcmp(cmd, "fail"))
+		return cmd_fail(path, argc - 3, argv + 3);
 	if (!strcmp(cmd, "read") && argc == 3)
 		return cmd_read(path);
 	if ((!strcmp(cmd, "adj") || !strcmp(cmd, "step") ||

@@ -646,7 +646,7 @@ Test(clock, sim_attach_rejects_wrong_magic_version_size)
 	break_field(0, 0x12345678);	/* magic */
 	expect_attach_fails(EINVAL, "magic");
 	unlink(ck_path);
-	break_field(4, 2);		/* version */
+	break_field(4, 3);		/* version */
 	expect_attach_fails(EPROTO, "version");
 	unlink(ck_path);
 	break_field(8, 64);		/* size */
@@ -661,6 +661,115 @@ Test(clock, sim_attach_rejects_wrong_magic_version_size)
 	c = clk_sim_create(ck_path, NULL);
 	cr_assert_not_null(c);
 	clk_destroy(c);
+}
+
+/* A version-1 file (fail word reserved, 0) still attaches and works. */
+Test(clock, sim_attach_accepts_layout_version_1)
+{
+	struct clk *c;
+	unsigned what = 9;
+	int err = 9;
+
+	break_field(4, 1);
+	c = clk_sim_create(ck_path, NULL);
+	cr_assert_not_null(c, "v1: %s", strerror(errno));
+	cr_assert_eq(clk_sim_get_fail(c, &what, &err), 0);
+	cr_assert_eq(what, 0);
+	cr_assert_eq(err, 0);
+	cr_assert_eq(clk_step(c, 1000), 0);
+	cr_assert_eq(clk_adjfreq(c, 10.0), 0);
+	clk_destroy(c);
+}
+
+/* Injected faults: the refused operation changes nothing, in every
+ * process attached to the file; clearing restores both. */
+Test(clock, sim_fail_injection_refuses_step_and_freq)
+{
+	struct clk *c = sim_new(0, 0), *b;
+	struct clk_sim_state s0, s1;
+	unsigned what;
+	int err;
+	double f;
+
+	b = clk_sim_create(ck_path, NULL);
+	cr_assert_not_null(b);
+	cr_assert_eq(clk_adjfreq(c, 100.0), 0);
+	cr_assert_eq(clk_sim_set_fail(b, CLK_SIM_FAIL_STEP, EPERM), 0);
+	s0 = sim_state(c);
+	cr_assert_eq(clk_step(c, 5000), -EPERM);
+	s1 = sim_state(c);
+	assert_tmv_eq(s1.model.sim_ref, s0.model.sim_ref);
+	cr_assert_eq(s1.gen, s0.gen, "a refused step is no update");
+	cr_assert_eq(clk_adjfreq(c, 200.0), 0, "only step fails");
+
+	cr_assert_eq(clk_sim_set_fail(b, CLK_SIM_FAIL_FREQ, EINVAL), 0);
+	cr_assert_eq(clk_sim_get_fail(c, &what, &err), 0);
+	cr_assert_eq(what, CLK_SIM_FAIL_FREQ);
+	cr_assert_eq(err, EINVAL);
+	cr_assert_eq(clk_adjfreq(c, 300.0), -EINVAL);
+	cr_assert_eq(clk_getfreq(c, &f), 0);
+	cr_assert_float_eq(f, 200.0, 1e-6, "refused adjfreq kept %f", f);
+	cr_assert_eq(clk_step(c, 5000), 0, "only adjfreq fails");
+
+	cr_assert_eq(clk_sim_set_fail(b, CLK_SIM_FAIL_STEP |
+				      CLK_SIM_FAIL_FREQ, ENODEV), 0);
+	cr_assert_eq(clk_step(c, 1), -ENODEV);
+	cr_assert_eq(clk_adjfreq(c, 1.0), -ENODEV);
+	/* the setters of the simulation are not steering: never refused */
+	cr_assert_eq(clk_sim_set_freq_error(c, 5.0), 0);
+
+	cr_assert_eq(clk_sim_set_fail(b, 0, 0), 0);
+	cr_assert_eq(clk_step(c, 1), 0);
+	cr_assert_eq(clk_adjfreq(c, 1.0), 0);
+
+	cr_assert_eq(clk_sim_set_fail(b, CLK_SIM_FAIL_STEP, 0), -EINVAL);
+	cr_assert_eq(clk_sim_set_fail(b, 0, EPERM), -EINVAL);
+	cr_assert_eq(clk_sim_set_fail(b, 4, EPERM), -EINVAL);
+	cr_assert_eq(clk_sim_set_fail(b, CLK_SIM_FAIL_STEP, -1), -EINVAL);
+	clk_destroy(b);
+	clk_destroy(c);
+
+	/* a re-initialised (--force) clock has no fault */
+	c = clk_sim_create(ck_path, NULL);
+	cr_assert_eq(clk_sim_set_fail(c, CLK_SIM_FAIL_STEP, EPERM), 0);
+	clk_destroy(c);
+	struct clk_sim_params p = { .if_exists = CLK_SIM_OVERWRITE };
+
+	c = clk_sim_create(ck_path, &p);
+	cr_assert_not_null(c);
+	cr_assert_eq(clk_step(c, 1), 0);
+	clk_destroy(c);
+}
+
+/* A file truncated while mapped: writers and clk_sim_read() say ENODEV
+ * instead of touching the mapping (which would raise SIGBUS). */
+Test(clock, sim_truncated_file_is_reported_not_touched)
+{
+	struct clk *c = sim_new(0, 0);
+	struct clk_sim_state st;
+	const void *addr = NULL;
+	size_t len = 0;
+
+	cr_assert_eq(clk_sim_check(c), 0);
+	cr_assert_eq(clk_sim_mapping(c, &addr, &len), 0);
+	cr_assert_not_null(addr);
+	cr_assert_eq(len, 128);
+	cr_assert_str_eq(clk_sim_path(c), ck_path);
+	cr_assert_eq(truncate(ck_path, 0), 0);
+	cr_assert_eq(clk_sim_check(c), -ENODEV);
+	cr_assert_eq(clk_step(c, 1), -ENODEV);
+	cr_assert_eq(clk_adjfreq(c, 1.0), -ENODEV);
+	cr_assert_eq(clk_sim_set_freq_error(c, 1.0), -ENODEV);
+	cr_assert_eq(clk_sim_read(c, &st), -ENODEV);
+	cr_assert_eq(clk_sim_set_fail(c, CLK_SIM_FAIL_STEP, EPERM), -ENODEV);
+	clk_destroy(c);
+
+	struct clk *sys = clk_system_create();
+
+	cr_assert_eq(clk_sim_check(sys), -EINVAL);
+	cr_assert_eq(clk_sim_mapping(sys, &addr, &len), -EINVAL);
+	cr_assert_null(clk_sim_path(sys));
+	clk_destroy(sys);
 }
 
 /* Pipe sequencing helpers: one byte each way. */
