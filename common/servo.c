@@ -16,7 +16,8 @@
 #define SERVO_DEFAULT_INTERVAL 1.0
 
 /* warm start: see servo_warm_update() */
-#define WARM_MAX_OFFSET_NS	20000.0	/* and half of each step threshold */
+/* |offset| limit, and at most half of each step threshold */
+#define WARM_MAX_OFFSET_NS	20000.0
 #define WARM_MAX_PPB		5000.0	/* frequency error accepted */
 #define WARM_SE_K		2.0	/* standard errors of margin */
 #define WARM_MIN_SAMPLES	4

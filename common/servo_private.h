@@ -25,7 +25,7 @@
 
 /* The warm-start verdict (servo.c) on the samples so far. */
 enum servo_warm {
-	SERVO_WARM_OFF,		/* disabled, refused or done: start cold */
+	SERVO_WARM_OFF,		/* off, refused or done: start cold */
 	SERVO_WARM_PENDING,	/* the offsets agree so far: collecting */
 	SERVO_WARM_GO,		/* this sample: lock on initial_freq */
 };
@@ -65,7 +65,8 @@ struct servo {
 	bool warm_spike;		/* the one excused sample is used */
 	int64_t warm_t0;		/* ns, local time of the first */
 	int64_t warm_last;		/* ns, local time of the last */
-	double wsx, wsy, wsxx, wsxy, wsyy;	/* fit sums: x in s, y in ns */
+	/* sums of the fit: x in s, y in ns */
+	double wsx, wsy, wsxx, wsxy, wsyy;
 };
 
 /* Constructors of the kinds: allocate, set ops and private state only. */

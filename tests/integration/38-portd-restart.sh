@@ -48,8 +48,10 @@ pl_locked() {
 	[ "$sv" = LOCKED ] || [ "$sv" = LOCKED_STABLE ]
 }
 
-# secs_since T0: seconds (3 decimals) from epoch time T0 to now.
-secs_since() { awk -v a="$1" -v b="$(pl_now)" 'BEGIN { printf "%.1f", b - a }'; }
+# secs_since T0: seconds (1 decimal) from epoch time T0 to now.
+secs_since() {
+	awk -v a="$1" -v b="$(pl_now)" 'BEGIN { printf "%.1f", b - a }'
+}
 
 run_servo() {
 	local servo=$1 d=$PL_DIR conf clk pid out out2 t_kill t_start lock

@@ -897,10 +897,10 @@ Test(servo, gate_resets_after_max_reject)
  * estimate: 16 s at 1 s intervals, 37 s at 1/8 s.
  */
 struct warm_res {
-	int first_lock;		/* first LOCKED(_STABLE) sample, -1: none */
+	int first_lock;		/* first LOCKED(_STABLE), -1: none */
 	int first_decision;	/* first JUMP or LOCKED, -1: none */
 	double decision_freq;	/* the answer at first_decision */
-	double max_off;		/* max |true offset| from first_lock on */
+	double max_off;		/* max |true offset| from first_lock */
 	double max_dfreq;	/* max |answer - cancel| from first_lock on */
 	int unlocked_after;	/* UNLOCKED answers after first_lock */
 	double off, adj, cancel, init;
