@@ -13,6 +13,10 @@
  *   SERVO_LOCKED_STABLE  locked and the last N offsets were all within
  *                   the configured threshold (linuxptp's servo.c)
  *
+ * A servo with warm_start (the default) that is handed offsets agreeing
+ * with initial_freq locks within a few samples, without a step and
+ * keeping that frequency (see servo.c); anything else starts cold.
+ *
  * Implementations (one file each, STYLE 3.3 ops table):
  *   servo_pi.c      PI servo, linuxptp-compatible: constants scaled by the
  *                   sync interval (kp = min(0.7 * I^-0.3, 0.7 / I),
@@ -53,12 +57,21 @@ struct servo_cfg {
 	double step_threshold;		/* s; 0 = never step once locked */
 	double max_frequency;		/* ppb, clamp of the output */
 	double initial_freq;		/* ppb, the clock's current adjustment */
+	/*
+	 * Warm start: if the first offsets are small and drift by at most
+	 * a few ppm, i.e. agree with initial_freq (a restarted daemon on a
+	 * clock that kept its frequency), lock at once on initial_freq
+	 * instead of measuring the frequency (servo.c has the rule).
+	 * Otherwise the start-up is the cold one, unchanged.
+	 */
+	bool warm_start;
 	/* LOCKED_STABLE: this many consecutive |offset| below threshold */
 	double stable_threshold_ns;	/* 0 = never report STABLE */
 	unsigned stable_count;
 };
 
-/* linuxptp's defaults: PI, 20 us first step, no later step, 900 ppm. */
+/* linuxptp's defaults: PI, 20 us first step, no later step, 900 ppm;
+ * and warm_start on (a cold start is linuxptp's all the same). */
 void servo_cfg_default(struct servo_cfg *cfg);
 
 struct servo;

@@ -18,6 +18,12 @@
  * intercept the current offset, which is removed over the next 1 to 3
  * sync intervals (more for the larger windows).
  *
+ * Warm start (servo.c): while the verdict is pending the fits run but
+ * the answer is UNLOCKED at initial_freq; on GO the smallest window's
+ * slope is held at initial_freq (only its phase is fitted) until a
+ * larger window predicts as well; on a refusal, the cold start-up with
+ * the points collected.
+ *
  * local_ns must be the time of the steered clock (e.g. the sync's
  * ingress timestamp), so that a JUMP the caller carries out shows up in
  * it; the fit is kept across that step.
@@ -61,6 +67,10 @@ struct linreg_servo {
 	struct lr_fit fit[LR_NSIZES];
 	double freq;		/* ppb, applied: the last answer */
 	double interval;	/* s, between samples */
+	/* warm start: the smallest window fits the phase only, its slope
+	 * held at prior_slope (initial_freq), until a larger one is used */
+	bool prior;
+	double prior_slope;	/* ns/ns */
 };
 
 #define to_lr(s) container_of(s, struct linreg_servo, base)
@@ -84,6 +94,7 @@ static void lr_move_ref(struct linreg_servo *s, int64_t dx, int64_t dy)
 
 static void lr_clear(struct linreg_servo *s)
 {
+	s->prior = false;
 	s->n = 0;
 	s->have_last = false;
 	memset(s->fit, 0, sizeof(s->fit));
@@ -148,6 +159,34 @@ static bool lr_fit_points(const struct linreg_servo *s, unsigned np,
 	return true;
 }
 
+static int cmp_double(const void *a, const void *b)
+{
+	double x = *(const double *)a, y = *(const double *)b;
+
+	return x < y ? -1 : x > y;
+}
+
+/*
+ * The same with the slope given: the intercept alone, as the median of
+ * the points' intercepts (np <= 4), so that a late timestamp the warm
+ * start excused among them does not become a phase correction.
+ */
+static void lr_fit_phase(const struct linreg_servo *s, unsigned np,
+			 double slope, double *icept)
+{
+	double v[1u << LR_MIN_ORDER], x, d;
+	unsigned i, k;
+
+	for (i = 0; i < np; i++) {
+		k = (LR_MAX_POINTS + s->last - i) % LR_MAX_POINTS;
+		x = (double)(s->pt[k].x - s->ref_x);
+		d = (double)(s->pt[k].y - s->ref_y) - x;
+		v[i] = d - slope * x;
+	}
+	qsort(v, np, sizeof(v[0]), cmp_double);
+	*icept = np % 2 ? v[np / 2] : (v[np / 2 - 1] + v[np / 2]) / 2;
+}
+
 static void lr_regress(struct linreg_servo *s)
 {
 	/* the newest point, relative to the reference: -offset */
@@ -171,6 +210,12 @@ static void lr_regress(struct linreg_servo *s)
 			} else {
 				f->err += LR_ERR_SMOOTH * (e - f->err);
 			}
+		}
+		if (i == 0 && s->prior) {
+			f->slope = s->prior_slope;
+			lr_fit_phase(s, np, f->slope, &f->icept);
+			f->valid = true;
+			continue;
 		}
 		f->valid = lr_fit_points(s, np, &f->slope, &f->icept);
 	}
@@ -222,11 +267,31 @@ static double lr_sample(struct servo *servo, int64_t offset, int64_t local,
 	}
 	lr_advance(s, local);
 	lr_add(s, offset);
+	if (servo->warm == SERVO_WARM_GO && s->n >= (1u << LR_MIN_ORDER)) {
+		/*
+		 * The offsets agree with initial_freq (servo.c), the
+		 * frequency held so far: trust it over a slope from 4
+		 * noisy points, and let the larger windows take over once
+		 * they predict as well.
+		 */
+		s->prior = true;
+		s->prior_slope = s->freq / 1e9;
+		s->fit[0].err = 0.0;
+		s->fit[0].err_n = 0;
+	}
 	lr_regress(s);
+	if (servo->warm == SERVO_WARM_PENDING) {
+		/* not decided yet: hold initial_freq */
+		*state = SERVO_UNLOCKED;
+		return s->freq;
+	}
 	best = lr_best(s);
 	if (best < 0) {
 		*state = SERVO_UNLOCKED;
 		return s->freq;
+	}
+	if (best > 0) {
+		s->prior = false;
 	}
 	f = &s->fit[best];
 	order = best + LR_MIN_ORDER;

@@ -16,6 +16,11 @@
  * offset is above first_step_threshold (or step_threshold), else LOCKED.
  * Once locked, an offset above step_threshold resets to the start-up,
  * which then steps again.
+ *
+ * Warm start (servo.c): while the first sample is kept, offsets that
+ * agree with initial_freq lock at once with freq_int = initial_freq,
+ * without waiting for the estimate; else the wait above runs unchanged
+ * (it started with the first sample, so a refusal costs nothing).
  */
 #include <math.h>
 #include <stdlib.h>
@@ -51,11 +56,29 @@ struct pi_servo {
 
 #define to_pi(s) container_of(s, struct pi_servo, base)
 
+/* One locked PI update. */
+static double pi_run(struct servo *servo, int64_t offset)
+{
+	struct pi_servo *s = to_pi(servo);
+	double ki_term = s->ki * (double)offset, ppb;
+
+	ppb = s->freq_int - s->kp * (double)offset - ki_term;
+	if (ppb > servo->max_freq) {
+		ppb = servo->max_freq;
+	} else if (ppb < -servo->max_freq) {
+		ppb = -servo->max_freq;
+	} else {
+		/* integrate only while not clamped: no windup */
+		s->freq_int -= ki_term;
+	}
+	return ppb;
+}
+
 static double pi_sample(struct servo *servo, int64_t offset, int64_t local,
 			enum servo_state *state)
 {
 	struct pi_servo *s = to_pi(servo);
-	double ppb = s->last_freq, dt, wait, ki_term, aoff;
+	double ppb = s->last_freq, dt, wait, aoff;
 
 	aoff = fabs((double)offset);
 	switch (s->count) {
@@ -70,6 +93,16 @@ static double pi_sample(struct servo *servo, int64_t offset, int64_t local,
 			/* time went backwards: start again (as pi.c) */
 			s->count = 0;
 			*state = SERVO_UNLOCKED;
+			break;
+		}
+		if (servo->warm == SERVO_WARM_GO) {
+			/*
+			 * The offsets agree with initial_freq (servo.c):
+			 * keep it as the integral, lock now.
+			 */
+			s->count = 2;
+			ppb = pi_run(servo, offset);
+			*state = SERVO_LOCKED;
 			break;
 		}
 		/* wait long enough before estimating the frequency */
@@ -113,16 +146,7 @@ static double pi_sample(struct servo *servo, int64_t offset, int64_t local,
 			*state = SERVO_UNLOCKED;
 			break;
 		}
-		ki_term = s->ki * (double)offset;
-		ppb = s->freq_int - s->kp * (double)offset - ki_term;
-		if (ppb > servo->max_freq) {
-			ppb = servo->max_freq;
-		} else if (ppb < -servo->max_freq) {
-			ppb = -servo->max_freq;
-		} else {
-			/* integrate only while not clamped: no windup */
-			s->freq_int -= ki_term;
-		}
+		ppb = pi_run(servo, offset);
 		*state = SERVO_LOCKED;
 		break;
 	}

@@ -23,6 +23,13 @@
 	((type *)((char *)(ptr) - offsetof(type, member)))
 #endif
 
+/* The warm-start verdict (servo.c) on the samples so far. */
+enum servo_warm {
+	SERVO_WARM_OFF,		/* off, refused or done: start cold */
+	SERVO_WARM_PENDING,	/* the offsets agree so far: collecting */
+	SERVO_WARM_GO,		/* this sample: lock on initial_freq */
+};
+
 struct servo_ops {
 	/*
 	 * One sample (see servo_sample). Sets *state to UNLOCKED, JUMP or
@@ -46,6 +53,20 @@ struct servo {
 	bool first_update;
 	enum servo_state state;		/* of the last sample */
 	unsigned stable_run;		/* LOCKED run with |offset| < thr */
+	/*
+	 * Warm start (servo.c): set before each ops->sample. While PENDING
+	 * an implementation holds initial_freq and answers UNLOCKED (or
+	 * runs its cold start-up alongside); on GO it locks.
+	 */
+	enum servo_warm warm;
+	double warm_bound_ns;		/* |offset| limit */
+	unsigned warm_seen;		/* samples judged */
+	unsigned warm_n;		/* samples in the fit */
+	bool warm_spike;		/* the one excused sample is used */
+	int64_t warm_t0;		/* ns, local time of the first */
+	int64_t warm_last;		/* ns, local time of the last */
+	/* sums of the fit: x in s, y in ns */
+	double wsx, wsy, wsxx, wsxy, wsyy;
 };
 
 /* Constructors of the kinds: allocate, set ops and private state only. */
