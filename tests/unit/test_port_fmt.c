@@ -242,6 +242,46 @@ Test(port_fmt, full_table_keeps_the_parent)
 	pt_destroy(&t);
 }
 
+/* The parent's entry expired (silent for a window, not yet for the
+ * announce receipt timeout) and a newcomer took its place: the parent's
+ * next Announce gets a place back, however bad its data set. */
+Test(port_fmt, full_table_parent_coming_back_gets_a_place)
+{
+	const struct port_counters *c;
+	struct port_identity p;
+	struct ptp_msg m;
+	int64_t t0;
+	struct pt t;
+
+	pt_setup(&t, DM_E2E);
+	pt_create(&t);
+	c = port_core_counters(t.pc);
+	pt_to_slave(&t);		/* pt_m1 at t0 - 2 s and t0 */
+	t0 = t.now;
+	t.now = t0 + 4 * NS_PER_SEC;
+	pfmt_announce_n(&t, 0, FOREIGN_MASTER_MAX - 1, 50, 1);
+	t.now = t0 + 7 * NS_PER_SEC;
+	pfmt_announce_n(&t, 0, FOREIGN_MASTER_MAX - 1, 50, 2);
+	/* t0 + 8.5 s: pt_m1's entry has expired, a newcomer takes it. */
+	t.now = t0 + 8 * NS_PER_SEC + NS_PER_SEC / 2;
+	p = pfmt_id(100);
+	pt_announce(&m, &p, 1, 40);
+	pt_rx(&t, &m);
+	cr_assert_null(pfmt_entry(t.pc, &pt_m1));
+	cr_assert_not_null(pfmt_entry(t.pc, &p));
+	pt_assert_state(&t, PS_UNCALIBRATED);
+	cr_assert_eq(c->fmt_evicted + c->fmt_full, 0);
+	/* pt_m1 again: worse than everything, but it is our parent. */
+	t.now += NS_PER_SEC / 2;
+	pt_announce(&m, &pt_m1, 102, 100);
+	pt_rx(&t, &m);
+	cr_assert_not_null(pfmt_entry(t.pc, &pt_m1));
+	cr_assert_null(pfmt_entry(t.pc, &p), "the unqualified one goes");
+	cr_assert_eq(c->fmt_evicted, 1);
+	cr_assert_not_null(pt_armed(&t, PT_ANNOUNCE_RECEIPT));
+	pt_destroy(&t);
+}
+
 /* ---- floods against a synchronised slave ---- */
 
 #define PFMT_IVL	(2 * NS_PER_SEC)	/* pt_announce's interval */
