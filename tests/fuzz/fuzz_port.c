@@ -15,9 +15,10 @@
  *                    the input
  *   free mode only: byte 1 priority1, byte 2 clockClass, byte 3 bit 0
  *           masterOnly
- *   an event is an opcode byte (op % 12) and its operands:
- *     0 RAW       len, len bytes: received as is (bit 7 of the opcode:
- *                 with an RX timestamp)
+ *   an event is an opcode byte ((op & 0x7f) % 12, bit 7 a flag) and its
+ *   operands:
+ *     0 RAW       len, len bytes: received as is (flag: with an RX
+ *                 timestamp)
  *     1 ANNOUNCE  sender, seq, priority1, class, accuracy, variance(2),
  *                 priority2, stepsRemoved(2), grandmaster, interval,
  *                 flags, domain/path-trace bits, burst: 1..32 of them
@@ -38,10 +39,11 @@
  *    11 ADVANCE   shift, delta(2): time moves on by
  *                 (delta + 1) ms >> (shift & 7); the timers that fall due
  *                 fire in deadline order (guard: and P announces)
- *       with bit 7 of the opcode set (0x8b, ...): MGMT  sender/target,
- *                 action, managementId(2): a management message
+ *       with the flag: MGMT  sender/target, action, managementId(2): a
+ *                 management GET/SET/... with an empty data field
  * A sender byte names one of 32 foreign ports, the guard's parent P
- * (0xfe), this port (0xff), or (bit 7) a clockIdentity never seen before. Time (ev->now_ns) only moves forward.
+ * (0xfe), this port (0xff), or (bit 7) a clockIdentity never seen
+ * before. Time (ev->now_ns) only moves forward.
  *
  * Invariants, after every port_core_handle():
  *   - the action list holds at most PACT_MAX actions, of known types, at
@@ -802,18 +804,20 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	setup(&f, &in);
 	while (in.n && f.steps < FZ_MAX_STEPS) {
 		uint8_t op = u8(&in);
+		bool flag = op & 0x80;
 		struct pev ev;
 		unsigned n, i;
 
 		memset(&ev, 0, sizeof(ev));
-		switch (op % 12) {
+		op = (op & 0x7f) % 12;
+		switch (op) {
 		case 0:
 			n = u8(&in);
 			for (i = 0; i < n; i++) {
 				raw[i] = u8(&in);
 			}
 			if (!f.guard_on || guard_allows(&f, raw, n)) {
-				deliver(&f, raw, n, op & 0x80, 0);
+				deliver(&f, raw, n, flag, 0);
 			}
 			break;
 		case 1:
@@ -824,7 +828,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		case 4:
 		case 5:
 		case 6:
-			op_event_msg(&f, &in, op % 12);
+			op_event_msg(&f, &in, op);
 			break;
 		case 7:
 			op_txts(&f, &in);
@@ -850,7 +854,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 			op_simple(&f, u8(&in));
 			break;
 		case 11:
-			if (op & 0x80) {
+			if (flag) {
 				op_mgmt(&f, &in);
 				break;
 			}

@@ -316,7 +316,7 @@ static inline void pt_assert_tmv(tmv_t got, tmv_t want, const char *what)
  */
 struct ptl {
 	struct pt t;
-	int64_t due[PT_COUNT];		/* absolute deadline, -1: stopped */
+	int64_t due[PT_COUNT];		/* deadline, -1: stopped */
 	unsigned n_state;		/* PACT_STATE seen */
 	unsigned n_erbest;		/* PACT_ERBEST seen */
 	unsigned n_new_master;		/* PACT_NEW_MASTER seen */
