@@ -181,6 +181,10 @@ struct port_counters {
 	uint64_t pdelay_multi_resp;	/* several responders to one
 					 * Pdelay_Req: exchange ignored */
 	uint64_t tx_pack_err;		/* a message we could not encode */
+	/* Foreign master table full (port_fmt.c): */
+	uint64_t fmt_full;		/* Announce of a new sender not
+					 * stored: no entry it may replace */
+	uint64_t fmt_evicted;		/* entry dropped for a new sender */
 };
 
 #define FOREIGN_MASTER_MAX		8

@@ -19,13 +19,39 @@
  * repeated sequenceId from the same sender is a duplicate and not counted
  * twice. The announce receipt timeout restarts on an Announce of our
  * parent (UNCALIBRATED, SLAVE) or of any qualified foreign master
- * (LISTENING, PASSIVE). When the table is full, the entry heard from least
- * recently makes room.
+ * (LISTENING, PASSIVE).
+ *
+ * A full table (FOREIGN_MASTER_MAX entries; 9.5.3 asks for room for at
+ * least 5 and says nothing about what happens beyond): the standard leaves
+ * the choice open, so it follows what the BMCA needs, and never recency,
+ * which any sender can refresh at will (issue 6: 8 new senders per master
+ * Announce interval used to evict the master's entry and throw a
+ * synchronised slave out of SLAVE). The Announce of a new sender, when no
+ * entry is free or expired (no arrival left in its window):
+ *   1. never replaces a protected entry: the sender the port follows (its
+ *      parent in UNCALIBRATED/SLAVE), the clock's parentDS.
+ *      parentPortIdentity, and Erbest's sender;
+ *   2. the candidate victims are the unprotected unqualified entries, or,
+ *      when there are none, the unprotected qualified ones;
+ *   3. the victim is the worst candidate by the data set comparison
+ *      (bmca_compare(), 9.3.4);
+ *   4. the new sender replaces it only if its own data set is better (or
+ *      better by topology); otherwise its Announce is dropped.
+ * Counted: fmt_evicted (an entry replaced), fmt_full (an Announce
+ * dropped). So a flood of new senders, however good they claim to be, can
+ * never displace the master, Erbest or a qualified entry while unqualified
+ * ones remain to go; senders worse than the whole table never get in; and
+ * a better sender that keeps announcing gets in and qualifies as the
+ * standard says, unless a flood of even better (never qualifying) senders
+ * takes every free place before its second Announce.
  */
 #include <string.h>
 
 #include "port_core_private.h"
 #include "tlv.h"
+
+/* 9.5.3's minimum, and at most 3 protected entries leave a victim. */
+_Static_assert(FOREIGN_MASTER_MAX >= 5, "foreign master table too small");
 
 static int64_t fm_window_ns(const struct fm_entry *e)
 {
@@ -60,20 +86,67 @@ static struct fm_entry *fm_find(struct port_core *pc,
 	return NULL;
 }
 
-static struct fm_entry *fm_alloc(struct port_core *pc)
+/* "a better, or better by topology, than b" (9.3.4). */
+static bool ds_better(const struct bmca_ds *a, const struct bmca_ds *b)
 {
-	struct fm_entry *old = NULL;
+	int r = bmca_compare(a, b);
+
+	return r == BMCA_A_BETTER || r == BMCA_A_BETTER_TOPO;
+}
+
+/* A sender whose entry no new sender may replace (rule 1 above). */
+static bool fm_protected(const struct port_core *pc,
+			 const struct port_identity *sender)
+{
+	if (pc->has_parent && !port_identity_cmp(sender, &pc->parent)) {
+		return true;
+	}
+	if (pc->has_erbest && !port_identity_cmp(sender, &pc->erbest.sender)) {
+		return true;
+	}
+	return !port_identity_cmp(sender, &pc->clk->parent.parentPortIdentity);
+}
+
+/*
+ * An entry for a new sender whose Announce has data set nds: a free or
+ * expired one, else the victim of the rules above, else NULL (drop it).
+ * A protected sender coming back (its entry expired) takes the victim
+ * whatever its data set.
+ */
+static struct fm_entry *fm_alloc(struct port_core *pc,
+				 const struct bmca_ds *nds, int64_t now_ns)
+{
+	struct fm_entry *victim = NULL;
+	bool victim_q = false, q;
 	unsigned i;
 
 	for (i = 0; i < FOREIGN_MASTER_MAX; i++) {
-		if (!pc->fm[i].used) {
-			return &pc->fm[i];
-		}
-		if (!old || pc->fm[i].ts[0] < old->ts[0]) {
-			old = &pc->fm[i];
+		struct fm_entry *e = &pc->fm[i];
+
+		if (!e->used || !fm_in_window(e, now_ns)) {
+			return e;
 		}
 	}
-	return old;
+	for (i = 0; i < FOREIGN_MASTER_MAX; i++) {
+		struct fm_entry *e = &pc->fm[i];
+
+		if (fm_protected(pc, &e->sender)) {
+			continue;
+		}
+		q = fm_in_window(e, now_ns) >= FOREIGN_MASTER_THRESHOLD;
+		if (!victim || (victim_q && !q) ||
+		    (victim_q == q && ds_better(&victim->ds, &e->ds))) {
+			victim = e;
+			victim_q = q;
+		}
+	}
+	if (!victim || (!fm_protected(pc, &nds->sender) &&
+			!ds_better(nds, &victim->ds))) {
+		pc->cnt.fmt_full++;
+		return NULL;
+	}
+	pc->cnt.fmt_evicted++;
+	return victim;
 }
 
 static void fm_path(struct fm_entry *e, const struct ptp_msg *m)
@@ -104,6 +177,7 @@ static void fm_store(struct port_core *pc, const struct ptp_msg *m,
 	const struct port_identity *src = &m->hdr.sourcePortIdentity;
 	struct fm_entry *e = fm_find(pc, src);
 	int8_t li = m->hdr.logMessageInterval;
+	struct bmca_ds nds;
 	unsigned i;
 
 	if (e && e->n_ts && e->last_seq == m->hdr.sequenceId) {
@@ -111,7 +185,11 @@ static void fm_store(struct port_core *pc, const struct ptp_msg *m,
 		return;
 	}
 	if (!e) {
-		e = fm_alloc(pc);
+		bmca_ds_from_announce(&nds, m, &pc->ds.portIdentity);
+		e = fm_alloc(pc, &nds, now_ns);
+		if (!e) {
+			return;
+		}
 		memset(e, 0, sizeof(*e));
 		e->used = true;
 		e->sender = *src;

@@ -304,4 +304,165 @@ static inline void pt_assert_tmv(tmv_t got, tmv_t want, const char *what)
 		  (long long)tmv_to_scaled_ns(want));
 }
 
+/*
+ * ---- a port with its clock around it (portd --standalone in miniature)
+ *
+ * ptl_feed() hands an event to the core and carries its actions out the
+ * way portd's loop does: timers get absolute deadlines, PACT_ERBEST runs
+ * the BMCA of a one-port clock (state decision, bmca_apply(), then a
+ * PEV_DECISION). ptl_run_until() fires the armed timers that fall due in
+ * order. State changes are counted, and whether the port ever left SLAVE
+ * (or UNCALIBRATED and SLAVE) once it got there.
+ */
+struct ptl {
+	struct pt t;
+	int64_t due[PT_COUNT];		/* deadline, -1: stopped */
+	unsigned n_state;		/* PACT_STATE seen */
+	unsigned n_erbest;		/* PACT_ERBEST seen */
+	unsigned n_new_master;		/* PACT_NEW_MASTER seen */
+	unsigned n_not_slave;		/* ... to neither UNCALIBRATED
+					 * nor SLAVE after was_slave */
+	bool was_slave;
+	bool left_slave;
+};
+
+static inline void ptl_bmca(struct ptl *l)
+{
+	const struct bmca_ds *erbest = port_core_erbest(l->t.pc);
+	bool master_only = l->t.cfg.ds.masterOnly;
+	const struct bmca_ds *list[1] = { erbest };
+	const struct bmca_ds *ebest;
+	struct bmca_port_in in;
+	enum bmca_rec rec;
+	int best;
+
+	best = bmca_select_ebest(list, &master_only, 1);
+	ebest = best >= 0 ? list[best] : NULL;
+	memset(&in, 0, sizeof(in));
+	in.erbest = erbest;
+	in.master_only = master_only;
+	in.state = port_core_state(l->t.pc);
+	rec = bmca_state_decision(&l->t.clk.dflt, ebest, ebest != NULL, &in);
+	bmca_apply(&l->t.clk, rec, ebest, NULL);
+	pt_decide(&l->t, rec);
+}
+
+/* Carry out t.out; true when it asked for a BMCA run. */
+static inline bool ptl_actions(struct ptl *l)
+{
+	enum port_state s = port_core_state(l->t.pc);
+	bool bmca = false;
+	unsigned i;
+
+	for (i = 0; i < l->t.out.n; i++) {
+		const struct pact *a = &l->t.out.a[i];
+
+		switch (a->type) {
+		case PACT_TIMER:
+			cr_assert_lt(a->u.timer.timer, PT_COUNT);
+			l->due[a->u.timer.timer] = a->u.timer.ns < 0 ? -1 :
+						   l->t.now + a->u.timer.ns;
+			break;
+		case PACT_STATE:
+			l->n_state++;
+			if (a->u.state.from == PS_SLAVE) {
+				l->left_slave = true;
+			}
+			if (l->was_slave &&
+			    a->u.state.to != PS_UNCALIBRATED &&
+			    a->u.state.to != PS_SLAVE) {
+				l->n_not_slave++;
+			}
+			if (a->u.state.to == PS_SLAVE) {
+				l->was_slave = true;
+			}
+			break;
+		case PACT_ERBEST:
+			l->n_erbest++;
+			bmca = true;
+			break;
+		case PACT_NEW_MASTER:
+			l->n_new_master++;
+			break;
+		default:
+			break;
+		}
+	}
+	if (s == PS_SLAVE) {
+		l->was_slave = true;
+	}
+	return bmca;
+}
+
+static inline void ptl_feed(struct ptl *l, struct pev *ev)
+{
+	unsigned n = 0;
+
+	pt_ev(&l->t, ev);
+	while (ptl_actions(l)) {
+		cr_assert_lt(n++, 8, "BMCA does not settle");
+		ptl_bmca(l);
+	}
+}
+
+static inline void ptl_setup(struct ptl *l, uint8_t dm)
+{
+	unsigned i;
+
+	memset(l, 0, sizeof(*l));
+	pt_setup(&l->t, dm);
+	for (i = 0; i < PT_COUNT; i++) {
+		l->due[i] = -1;
+	}
+}
+
+static inline void ptl_simple(struct ptl *l, enum pev_type type)
+{
+	struct pev ev = { .type = type };
+
+	ptl_feed(l, &ev);
+}
+
+static inline void ptl_rx(struct ptl *l, const struct ptp_msg *m)
+{
+	uint8_t buf[PTP_MSG_MAX];
+	struct pev ev = { .type = PEV_RX };
+	int len = ptp_msg_pack(m, buf, sizeof(buf));
+
+	cr_assert_gt(len, 0, "pack: %d", len);
+	ev.u.rx.buf = buf;
+	ev.u.rx.len = (uint16_t)len;
+	ev.u.rx.has_ts = PTP_MSG_IS_EVENT(m->hdr.messageType);
+	ptl_feed(l, &ev);
+}
+
+/* Fire the timers due up to `until` in deadline order, then move there. */
+static inline void ptl_run_until(struct ptl *l, int64_t until)
+{
+	for (;;) {
+		struct pev ev = { .type = PEV_TIMER };
+		int next = -1;
+		unsigned i;
+
+		for (i = 0; i < PT_COUNT; i++) {
+			if (l->due[i] >= 0 && l->due[i] <= until &&
+			    (next < 0 || l->due[i] < l->due[next])) {
+				next = (int)i;
+			}
+		}
+		if (next < 0) {
+			break;
+		}
+		if (l->due[next] > l->t.now) {
+			l->t.now = l->due[next];
+		}
+		l->due[next] = -1;
+		ev.u.timer = (enum port_timer)next;
+		ptl_feed(l, &ev);
+	}
+	if (until > l->t.now) {
+		l->t.now = until;
+	}
+}
+
 #endif
