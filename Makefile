@@ -14,6 +14,7 @@
 #   fuzz-check each fuzz target for FUZZ_CHECK_SECONDS (default 20)
 #   integration  tests/integration/NN-*.sh in network namespaces (root)
 
+SHELL     := /bin/bash
 CC        ?= gcc
 PREFIX    ?= /usr/local
 SYSCONFDIR ?= /etc
@@ -46,8 +47,23 @@ LDLIBS     = $(PKG_LIBS) -lm
 
 COMMON_SRC := $(wildcard common/*.c)
 IPC_SRC    := $(wildcard ipc/*.c)
+
+# The sans-IO protocol core: no sockets, no clocks, no files, no printing,
+# no globals. Its own library; `core-check` (part of every build) lists
+# the symbols its objects need from outside and fails on any that is not
+# in common/core.allow, so the purity is enforced, not described.
+CORE_NAMES := ptp_time msg tlv mgmt ds bmca bmca_clock port_core port_fmt \
+              port_delay port_master port_mgmt servo servo_pi servo_linreg \
+              gate sim_model timers clkctl
+CORE_SRC   := $(filter $(patsubst %,common/%.c,$(CORE_NAMES)),$(COMMON_SRC)) \
+              ipc/ipc_msg.c
+CORE_OBJ   := $(patsubst %.c,$(BUILD)/%.o,$(CORE_SRC))
+CORE_LIB   := $(BUILD)/libmeridian-core.a
+# The I/O edge the daemons share (clocks, transports, netlink, config,
+# logging, the bus sockets), on top of the core.
+EDGE_SRC   := $(filter-out $(CORE_SRC),$(COMMON_SRC) $(IPC_SRC))
 LIB        := $(BUILD)/libmeridian.a
-LIB_OBJ    := $(patsubst %.c,$(BUILD)/%.o,$(COMMON_SRC) $(IPC_SRC))
+LIB_OBJ    := $(patsubst %.c,$(BUILD)/%.o,$(EDGE_SRC))
 
 # One binary per process folder that has sources: name:folder.
 PROGRAMS   := meridian:supervisor portd:portd bmcad:bmcad clockd:clockd \
@@ -59,7 +75,7 @@ define PROGRAM_RULES
 $(call prog_name,$(1))_SRC := $(wildcard $(call prog_dir,$(1))/*.c)
 ifneq ($$($(call prog_name,$(1))_SRC),)
 BINS += $(BUILD)/bin/$(call prog_name,$(1))
-$(BUILD)/bin/$(call prog_name,$(1)): $$(patsubst %.c,$(BUILD)/%.o,$$($(call prog_name,$(1))_SRC)) $(LIB)
+$(BUILD)/bin/$(call prog_name,$(1)): $$(patsubst %.c,$(BUILD)/%.o,$$($(call prog_name,$(1))_SRC)) $(LIB) $(CORE_LIB)
 	@mkdir -p $$(@D)
 	$$(CC) $$(LDFLAGS) -o $$@ $$^ $$(LDLIBS) $$(EXTRA_LIBS_$(call prog_name,$(1)))
 endif
@@ -83,12 +99,12 @@ FUZZ_FLAGS := -fsanitize=fuzzer-no-link,address,undefined \
               -fno-sanitize-recover=all -fno-omit-frame-pointer
 
 .PHONY: all deps check unit unit-asan fuzz-check fuzz integration bench \
-        asan demo install clean tools
+        asan demo install clean tools core-check
 .DEFAULT_GOAL := all
 # Keep intermediate objects (fuzz and tool objects come from chained rules).
 .SECONDARY:
 
-all: $(BUILD)/.deps-ok $(LIB) $(BINS) tools
+all: $(BUILD)/.deps-ok $(CORE_LIB) $(BUILD)/.core-ok $(LIB) $(BINS) tools
 tools: $(TOOLS)
 
 # Install missing Debian packages once (scripts/install-deps is idempotent).
@@ -100,16 +116,40 @@ $(BUILD)/%.o: %.c | $(BUILD)/.deps-ok
 	@mkdir -p $(@D)
 	$(CC) $(CFLAGS) -c -o $@ $<
 
+$(CORE_LIB): $(CORE_OBJ)
+	@mkdir -p $(@D)
+	rm -f $@
+	ar rcs $@ $^
+
+# The core's undefined symbols against the allow-list (sanitizer and
+# coverage hooks aside).
+$(BUILD)/.core-ok: $(CORE_OBJ) common/core.allow
+	@nm -u $(CORE_OBJ) | awk 'NF == 2 { print $$2 }' | sort -u >$(BUILD)/core.undef
+	@nm --defined-only $(CORE_OBJ) | awk 'NF == 3 { print $$3 }' | sort -u >$(BUILD)/core.def
+	@comm -23 $(BUILD)/core.undef $(BUILD)/core.def | \
+	  grep -Ev '^(__asan_|__ubsan_|__sanitizer_|__sancov_|__lsan_)' | \
+	  grep -vxF -f <(grep -v '^#' common/core.allow | grep .) >$(BUILD)/core.bad || true
+	@if [ -s $(BUILD)/core.bad ]; then \
+	  echo "core-check: the sans-IO core uses symbols outside common/core.allow:"; \
+	  sed 's/^/    /' $(BUILD)/core.bad; \
+	  for sym in $$(cat $(BUILD)/core.bad); do \
+	    nm -A -u $(CORE_OBJ) | grep -w "$$sym" | sed 's/^/      used by /'; done; \
+	  exit 1; fi
+	@echo "core-check: $(words $(CORE_OBJ)) core objects use only allowed symbols"
+	@touch $@
+
+core-check: $(BUILD)/.core-ok
+
 $(LIB): $(LIB_OBJ)
 	@mkdir -p $(@D)
 	rm -f $@
 	ar rcs $@ $^
 
-$(BUILD)/tests/tools/%: $(BUILD)/tests/tools/%.o $(LIB)
+$(BUILD)/tests/tools/%: $(BUILD)/tests/tools/%.o $(LIB) $(CORE_LIB)
 	@mkdir -p $(@D)
 	$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS)
 
-$(UNIT_BIN): $(patsubst %.c,$(BUILD)/%.o,$(UNIT_SRC)) $(LIB)
+$(UNIT_BIN): $(patsubst %.c,$(BUILD)/%.o,$(UNIT_SRC)) $(LIB) $(CORE_LIB)
 	@mkdir -p $(@D)
 	$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS) -lcriterion
 

@@ -1,15 +1,14 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
- * Unit tests of portd/timers.c, the pure timer list of portd's poll loop.
- * portd/ is not part of libmeridian, so the (pure, global-free) source is
- * compiled into this test directly.
+ * Unit tests of common/timers.c, the pure timer list that gives the
+ * daemons' poll loops their timeout.
  */
 #include <criterion/criterion.h>
 #include <stdint.h>
 
-#include "../../portd/timers.c"
+#include "timers.h"
 
-TestSuite(portd_timers, .timeout = 2);
+TestSuite(timers, .timeout = 2);
 
 #define MS	1000000LL
 
@@ -30,7 +29,7 @@ static void record(void *arg, unsigned id)
 	}
 }
 
-Test(portd_timers, empty_list_sleeps_forever)
+Test(timers, empty_list_sleeps_forever)
 {
 	struct timers t;
 
@@ -40,7 +39,7 @@ Test(portd_timers, empty_list_sleeps_forever)
 	cr_assert_not(timers_armed(&t, 0));
 }
 
-Test(portd_timers, timeout_rounds_up_and_caps)
+Test(timers, timeout_rounds_up_and_caps)
 {
 	struct timers t;
 
@@ -57,7 +56,7 @@ Test(portd_timers, timeout_rounds_up_and_caps)
 	cr_assert_eq(timers_timeout_ms(&t, INT64_MIN + 5, 700), 700);
 }
 
-Test(portd_timers, arm_moves_stop_disarms)
+Test(timers, arm_moves_stop_disarms)
 {
 	struct timers t;
 
@@ -77,7 +76,7 @@ Test(portd_timers, arm_moves_stop_disarms)
 	cr_assert_eq(timers_next(&t), 400);
 }
 
-Test(portd_timers, expire_fires_due_ones_in_deadline_order)
+Test(timers, expire_fires_due_ones_in_deadline_order)
 {
 	struct fired f = { .rearm_at = -1 };
 	struct timers t;
@@ -103,7 +102,7 @@ Test(portd_timers, expire_fires_due_ones_in_deadline_order)
 	cr_assert_eq(timers_next(&t), INT64_MAX);
 }
 
-Test(portd_timers, rearm_inside_callback_is_bounded)
+Test(timers, rearm_inside_callback_is_bounded)
 {
 	struct fired f = { .rearm_at = 0 };	/* always due again */
 	struct timers t;
@@ -130,7 +129,7 @@ static void stop_other(void *arg, unsigned id)
 	timers_arm(f->t, 2, 1000);	/* due too, but moved away */
 }
 
-Test(portd_timers, callback_may_stop_or_move_others)
+Test(timers, callback_may_stop_or_move_others)
 {
 	struct fired f = { .rearm_at = -1 };
 	struct timers t;
@@ -147,7 +146,7 @@ Test(portd_timers, callback_may_stop_or_move_others)
 	cr_assert_eq(timers_deadline(&t, 2), 1000);
 }
 
-Test(portd_timers, init_clamps_slots)
+Test(timers, init_clamps_slots)
 {
 	struct timers t;
 
