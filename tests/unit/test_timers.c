@@ -4,6 +4,7 @@
  * daemons' poll loops their timeout.
  */
 #include <criterion/criterion.h>
+#include <errno.h>
 #include <stdint.h>
 
 #include "timers.h"
