@@ -116,10 +116,10 @@ $(BUILD)/%.o: %.c | $(BUILD)/.deps-ok
 	@mkdir -p $(@D)
 	$(CC) $(CFLAGS) -c -o $@ $<
 
-$(CORE_LIB): $(CORE_OBJ)
+$(CORE_LIB): $(CORE_OBJ) Makefile
 	@mkdir -p $(@D)
 	rm -f $@
-	ar rcs $@ $^
+	ar rcs $@ $(CORE_OBJ)
 
 # The core's undefined symbols against the allow-list (sanitizer and
 # coverage hooks aside).
@@ -140,10 +140,12 @@ $(BUILD)/.core-ok: $(CORE_OBJ) common/core.allow
 
 core-check: $(BUILD)/.core-ok
 
-$(LIB): $(LIB_OBJ)
+# (The Makefile itself is a prerequisite: a file moving between the core
+# and the edge must leave neither archive with a stale copy.)
+$(LIB): $(LIB_OBJ) Makefile
 	@mkdir -p $(@D)
 	rm -f $@
-	ar rcs $@ $^
+	ar rcs $@ $(LIB_OBJ)
 
 $(BUILD)/tests/tools/%: $(BUILD)/tests/tools/%.o $(LIB) $(CORE_LIB)
 	@mkdir -p $(@D)

@@ -124,10 +124,10 @@ void pc_hdr_init(struct port_core *pc, struct ptp_header *h, int type,
 		 uint16_t seq, int8_t log_interval)
 {
 	ptp_header_init(h, type);
-	h->majorSdoId = (pc->clk->dflt.sdoId >> 8) & 0xF;
-	h->minorSdoId = pc->clk->dflt.sdoId & 0xFF;
+	h->majorSdoId = (pc->clk.dflt.sdoId >> 8) & 0xF;
+	h->minorSdoId = pc->clk.dflt.sdoId & 0xFF;
 	h->minorVersionPTP = pc->ds.minorVersionNumber & 0xF;
-	h->domainNumber = pc->clk->dflt.domainNumber;
+	h->domainNumber = pc->clk.dflt.domainNumber;
 	h->sourcePortIdentity = pc->ds.portIdentity;
 	h->sequenceId = seq;
 	h->logMessageInterval = log_interval;
@@ -199,7 +199,7 @@ int64_t pc_timer_ns(struct port_core *pc, enum port_timer t)
 		return pc_log_ns(pc->ds.logMinPdelayReqInterval);
 	case PT_QUALIFICATION:
 		/* (stepsRemoved + 1) announce intervals (9.2.6.11). */
-		return ((int64_t)pc->clk->cur.stepsRemoved + 1) *
+		return ((int64_t)pc->clk.cur.stepsRemoved + 1) *
 		       pc_log_ns(pc->ds.logAnnounceInterval);
 	case PT_FAULT_RESET:
 		return pc_log_ns(pc->cfg.log_fault_reset);
@@ -328,7 +328,7 @@ static void pc_new_parent(struct port_core *pc)
 	if (pc->has_erbest) {
 		parent = pc->erbest.sender;
 	} else {
-		parent = pc->clk->parent.parentPortIdentity;
+		parent = pc->clk.parent.parentPortIdentity;
 	}
 	if (pc_state_is_slave(pc) && pc->has_parent &&
 	    port_identity_cmp(&parent, &pc->parent) == 0) {
@@ -416,7 +416,7 @@ static void pc_timer(struct port_core *pc, enum port_timer t)
 		if (pc->has_parent) {
 			fmt_forget(pc, &pc->parent);
 		}
-		if (pc->clk->dflt.slaveOnly) {
+		if (pc->clk.dflt.slaveOnly) {
 			if (s == PS_LISTENING) {
 				pc_timer_arm(pc, t, pc_timer_ns(pc, t));
 			} else {
@@ -484,9 +484,9 @@ static void pc_rx(struct port_core *pc, const struct pev *ev)
 	}
 	type = m.hdr.messageType;
 	pc->cnt.rx[type & 0xF]++;
-	if (m.hdr.domainNumber != pc->clk->dflt.domainNumber ||
+	if (m.hdr.domainNumber != pc->clk.dflt.domainNumber ||
 	    (m.hdr.majorSdoId << 8 | m.hdr.minorSdoId) !=
-	    (pc->clk->dflt.sdoId & 0xFFF)) {
+	    (pc->clk.dflt.sdoId & 0xFFF)) {
 		pc->cnt.rx_foreign_domain++;
 		return;
 	}
@@ -606,7 +606,13 @@ void port_core_handle(struct port_core *pc, const struct pev *ev,
 		pc_timer(pc, ev->u.timer);
 		break;
 	case PEV_DECISION:
-		pc_decision(pc, ev->u.rec);
+		/* The decision carries the clock's data sets it implies
+		 * (9.3.5) and the path trace to announce: the core keeps its
+		 * own copy, never a pointer into someone else's state. */
+		pc->clk = ev->u.decision.ds;
+		port_core_set_path_trace(pc, ev->u.decision.path,
+					 ev->u.decision.n_path);
+		pc_decision(pc, ev->u.decision.rec);
 		break;
 	case PEV_LINK_UP:
 		if (s == PS_FAULTY) {
@@ -674,7 +680,7 @@ struct port_core *port_core_create(const struct port_core_cfg *cfg,
 			 cfg->product);
 	}
 	pc->cfg.product = pc->product;
-	pc->clk = clk;
+	pc->clk = *clk;
 	pc->ds = cfg->ds;
 	pc->ds.portIdentity.clockIdentity = clk->dflt.clockIdentity;
 	if (cfg->port_number) {

@@ -81,7 +81,18 @@ struct pev {
 			tmv_t ts;		/* egress, port clock */
 		} txts;
 		enum port_timer timer;
-		enum bmca_rec rec;		/* PEV_DECISION */
+		struct {			/* PEV_DECISION */
+			enum bmca_rec rec;
+			/* The clock's data sets after the decision (9.3.5):
+			 * the core copies them (Announce contents, management
+			 * answers, filters). The clock identity must not
+			 * change. */
+			struct clock_ds ds;
+			/* pathTraceDS.list to announce (16.2), without our
+			 * own identity; PATH_TRACE_MAX at most. */
+			uint8_t n_path;
+			struct clock_identity path[16];
+		} decision;
 	} u;
 };
 
@@ -194,9 +205,8 @@ struct port_counters {
 
 struct port_core;
 
-/* clk: the clock's data sets, owned by the caller, read by the core (for
- * Announce contents and management answers) and updated by the caller
- * with bmca_apply() before it hands in a PEV_DECISION. */
+/* clk: the clock's data sets at start (Announce contents, management
+ * answers), copied; each PEV_DECISION brings the current ones. */
 struct port_core *port_core_create(const struct port_core_cfg *cfg,
 				   const struct clock_ds *clk);
 void port_core_destroy(struct port_core *pc);

@@ -66,7 +66,8 @@ struct delay_filter {
 struct port_core {
 	struct port_core_cfg cfg;	/* cfg.product points at product */
 	char product[128];
-	const struct clock_ds *clk;
+	struct clock_ds clk;		/* the clock's data sets, as the last
+					 * decision carried them */
 	struct port_ds ds;		/* portState, meanLinkDelay here */
 	struct port_counters cnt;
 	uint64_t rng;			/* splitmix64 state */

@@ -147,6 +147,10 @@ static void sync_complete(struct port_core *pc, tmv_t t1c, tmv_t t2)
 	a.u.sample.delay = delay;
 	a.u.sample.t1 = t1c;
 	a.u.sample.t2 = t2;
+	/* currentDS as this port measures it (8.2.2.3, 8.2.2.4), for the
+	 * management answers until the next decision brings the clock's. */
+	pc->clk.cur.offsetFromMaster = tmv_to_scaled_ns(a.u.sample.offset);
+	pc->clk.cur.meanDelay = tmv_to_scaled_ns(delay);
 	pc_emit(pc, &a);
 }
 

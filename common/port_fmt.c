@@ -104,7 +104,7 @@ static bool fm_protected(const struct port_core *pc,
 	if (pc->has_erbest && !port_identity_cmp(sender, &pc->erbest.sender)) {
 		return true;
 	}
-	return !port_identity_cmp(sender, &pc->clk->parent.parentPortIdentity);
+	return !port_identity_cmp(sender, &pc->clk.parent.parentPortIdentity);
 }
 
 /*
@@ -211,7 +211,7 @@ static void fm_store(struct port_core *pc, const struct ptp_msg *m,
 
 static bool fm_path_has_us(struct port_core *pc, const struct ptp_msg *m)
 {
-	const struct clock_identity *me = &pc->clk->dflt.clockIdentity;
+	const struct clock_identity *me = &pc->clk.dflt.clockIdentity;
 	struct tlv_path_trace pt;
 	struct tlv_iter it;
 	struct tlv_raw t;
@@ -239,7 +239,7 @@ void fmt_rx_announce(struct port_core *pc, const struct ptp_msg *m,
 	int s = pc->ds.portState;
 
 	if (!clock_identity_cmp(&src->clockIdentity,
-				&pc->clk->dflt.clockIdentity)) {
+				&pc->clk.dflt.clockIdentity)) {
 		/* Another port of this clock (9.5.2.2). */
 		pc->cnt.rx_own++;
 		return;

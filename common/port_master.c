@@ -41,7 +41,7 @@ static uint16_t announce_flags(const struct time_properties_ds *tp)
 
 void master_send_announce(struct port_core *pc)
 {
-	const struct clock_ds *c = pc->clk;
+	const struct clock_ds *c = &pc->clk;
 	struct clock_identity ids[PATH_TRACE_MAX + 1];
 	uint8_t tlvbuf[TLV_HDR_LEN + 8 * (PATH_TRACE_MAX + 1)];
 	struct tlv_writer w;

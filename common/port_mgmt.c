@@ -87,7 +87,7 @@ static int put_clock_description(struct port_core *pc, struct tlv_writer *w)
 	struct mgmt_clock_description cd;
 
 	memset(&cd, 0, sizeof(cd));
-	cd.clockType = pc->clk->dflt.numberPorts > 1 ? CLOCK_TYPE_BOUNDARY :
+	cd.clockType = pc->clk.dflt.numberPorts > 1 ? CLOCK_TYPE_BOUNDARY :
 		       CLOCK_TYPE_ORDINARY;
 	ptext(&cd.physicalLayerProtocol, "IEEE 802.3");
 	cd.physicalAddressLength = sizeof(pc->cfg.phys_addr);
@@ -126,16 +126,16 @@ static bool mgmt_answer(struct port_core *pc, uint8_t action, uint16_t id,
 			put_clock_description(pc, w);
 			break;
 		case MID_DEFAULT_DATA_SET:
-			mgmt_put_default_ds(w, &pc->clk->dflt);
+			mgmt_put_default_ds(w, &pc->clk.dflt);
 			break;
 		case MID_CURRENT_DATA_SET:
-			mgmt_put_current_ds(w, &pc->clk->cur);
+			mgmt_put_current_ds(w, &pc->clk.cur);
 			break;
 		case MID_PARENT_DATA_SET:
-			mgmt_put_parent_ds(w, &pc->clk->parent);
+			mgmt_put_parent_ds(w, &pc->clk.parent);
 			break;
 		case MID_TIME_PROPERTIES_DATA_SET:
-			mgmt_put_time_properties_ds(w, &pc->clk->tprop);
+			mgmt_put_time_properties_ds(w, &pc->clk.tprop);
 			break;
 		case MID_PORT_DATA_SET:
 			mgmt_put_port_ds(w, &pc->ds);

@@ -152,7 +152,8 @@ void portd_sa_bmca(struct portd *d)
 	memset(&ev, 0, sizeof(ev));
 	ev.type = PEV_DECISION;
 	ev.now_ns = portd_mono_ns();
-	ev.u.rec = rec;
+	ev.u.decision.rec = rec;
+	ev.u.decision.ds = d->cds;
 	portd_defer(d, &ev);
 }
 

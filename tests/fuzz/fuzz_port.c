@@ -365,9 +365,10 @@ static void run_bmca(struct fz *f)
 	in.erbest = erbest;
 	in.master_only = master_only;
 	in.state = port_core_state(f->pc);
-	ev.u.rec = bmca_state_decision(&f->clk.dflt, ebest, ebest != NULL,
-				       &in);
-	bmca_apply(&f->clk, ev.u.rec, ebest, NULL);
+	ev.u.decision.rec = bmca_state_decision(&f->clk.dflt, ebest,
+						ebest != NULL, &in);
+	bmca_apply(&f->clk, ev.u.decision.rec, ebest, NULL);
+	ev.u.decision.ds = f->clk;
 	feed_one(f, &ev);
 }
 
@@ -847,7 +848,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 				break;
 			}
 			ev.type = PEV_DECISION;
-			ev.u.rec = (enum bmca_rec)(u8(&in) % 8);
+			ev.u.decision.rec = (enum bmca_rec)(u8(&in) % 8);
+			ev.u.decision.ds = f.clk;
 			feed(&f, &ev);
 			break;
 		case 10:

@@ -92,7 +92,8 @@ static inline void pt_decide(struct pt *t, enum bmca_rec rec)
 {
 	struct pev ev = { .type = PEV_DECISION };
 
-	ev.u.rec = rec;
+	ev.u.decision.rec = rec;
+	ev.u.decision.ds = t->clk;	/* the decision carries the data sets */
 	pt_ev(t, &ev);
 }
 

@@ -1026,7 +1026,9 @@ Test(port_core, random_events_never_break_the_core)
 				break;
 			case 1:
 				ev.type = PEV_DECISION;
-				ev.u.rec = (enum bmca_rec)((r >> 8) % 8);
+				ev.u.decision.rec =
+					(enum bmca_rec)((r >> 8) % 8);
+				ev.u.decision.ds = t.clk;
 				break;
 			case 2:
 			case 3:
