@@ -41,7 +41,8 @@
 #define IPC_HDR_LEN	24
 #define IPC_MSG_MAX	4096	/* header + the largest body */
 
-#define IPC_NAME_MAX	16	/* interface / process names, with NUL */
+#define IPC_NAME_MAX	16	/* interface names, with NUL */
+#define IPC_PROC_MAX	32	/* process names ("portd/eth1"), with NUL */
 #define IPC_CLOCK_MAX	32	/* clock names ("sim:/run/x.clk"), with NUL */
 #define IPC_PATH_MAX	16	/* path trace entries (16.2) */
 #define IPC_CLOCKS_MAX	16	/* clocks in one servo status */
@@ -185,7 +186,7 @@ enum ipc_health_state {
 };
 
 struct ipc_health {
-	char name[IPC_NAME_MAX];	/* "portd/eth1", "bmcad", ... */
+	char name[IPC_PROC_MAX];	/* "portd/eth1", "bmcad", ... */
 	uint32_t pid;
 	uint8_t state;			/* enum ipc_health_state */
 	uint64_t uptime_ms;

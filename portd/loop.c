@@ -10,7 +10,6 @@
  */
 #include <errno.h>
 #include <inttypes.h>
-#include <poll.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -130,15 +129,16 @@ static void exec_actions(struct portd *d, const struct pact_list *out)
 			pr_notice("%s: %s -> %s", d->ifname,
 				  port_state_str(a->u.state.from),
 				  port_state_str(a->u.state.to));
+			d->mode->state(d, a->u.state.from, a->u.state.to);
 			break;
 		case PACT_SAMPLE:
-			portd_sa_sample(d, a);
+			d->mode->sample(d, a);
 			break;
 		case PACT_ERBEST:
 			d->bmca_due = true;
 			break;
 		case PACT_NEW_MASTER:
-			portd_sa_new_master(d);
+			d->mode->new_master(d);
 			break;
 		}
 	}
@@ -168,7 +168,7 @@ static void feed(struct portd *d, const struct pev *ev)
  * events (PEV_SYNCED, PEV_UNSYNCED, ...) and a BMCA run. Bounded, so a
  * core that keeps asking cannot hold the loop.
  */
-static void drain(struct portd *d)
+void portd_drain(struct portd *d)
 {
 	struct pev next;
 	unsigned n = 0;
@@ -182,8 +182,13 @@ static void drain(struct portd *d)
 			next.now_ns = portd_mono_ns();
 			feed(d, &next);
 		} else if (d->bmca_due) {
+			bool periodic = d->bmca_periodic;
+
 			d->bmca_due = false;
-			portd_sa_bmca(d);	/* queues PEV_DECISION */
+			d->bmca_periodic = false;
+			/* standalone: BMCA, queues PEV_DECISION; bus: Erbest
+			 * to bmcad */
+			d->mode->decide(d, periodic);
 		} else {
 			break;
 		}
@@ -193,7 +198,7 @@ static void drain(struct portd *d)
 static void dispatch(struct portd *d, const struct pev *ev)
 {
 	feed(d, ev);
-	drain(d);
+	portd_drain(d);
 }
 
 static void dispatch_simple(struct portd *d, enum pev_type type)
@@ -453,12 +458,13 @@ static void on_timer(void *arg, unsigned id)
 		timers_arm(&d->tm, PDT_BMCA, now +
 			   log2_ns(d->pcfg.ds.logAnnounceInterval));
 		d->bmca_due = true;
-		drain(d);
+		d->bmca_periodic = true;
+		portd_drain(d);
 		break;
 	case PDT_SUMMARY:
 		timers_arm(&d->tm, PDT_SUMMARY, now +
 			   log2_ns(d->cfg.logging.summary_interval));
-		portd_sa_summary(d);
+		d->mode->summary(d);
 		break;
 	case PDT_TXTS:
 		xport_txts_expire(d->x);
@@ -477,14 +483,22 @@ enum {
 	I_EVENT,
 	I_GENERAL,
 	I_LINK,
-	I_COUNT
+	I_COUNT,
+	I_MAX = I_COUNT + 8	/* and the mode's sockets */
 };
 
+/*
+ * One zmq_poll over the transport's sockets, the netlink socket, the
+ * signalfd and the mode's ZeroMQ sockets (zmq_poll takes plain fds too;
+ * TX stamps: POLLPRI with SO_SELECT_ERR_QUEUE, else POLLERR, both passed
+ * through, STYLE 4), with the timeout from the timer list.
+ */
 int portd_run(struct portd *d)
 {
-	struct pollfd pfd[I_COUNT];
+	zmq_pollitem_t it[I_MAX];
+	unsigned extra;
 	int64_t now;
-	int i, n, rc;
+	int i, rc;
 
 	timers_init(&d->tm, PDT_COUNT);
 	dispatch_simple(d, PEV_START);
@@ -498,51 +512,55 @@ int portd_run(struct portd *d)
 		   now + log2_ns(d->pcfg.ds.logAnnounceInterval));
 	timers_arm(&d->tm, PDT_SUMMARY,
 		   now + log2_ns(d->cfg.logging.summary_interval));
-
 	while (!d->stop) {
-		n = 0;
-		pfd[I_SIG].fd = d->sigfd;
-		pfd[I_SIG].events = POLLIN;
-		pfd[I_EVENT].fd = d->fds[XP_EVENT];
-		pfd[I_EVENT].events = POLLIN | POLLPRI;
-		pfd[I_GENERAL].fd = d->fds[XP_GENERAL];	/* -1 for L2 */
-		pfd[I_GENERAL].events = POLLIN;
-		pfd[I_LINK].fd = d->lw ? linkwatch_fd(d->lw) : -1;
-		pfd[I_LINK].events = POLLIN;
+		memset(it, 0, sizeof(it));
+		it[I_SIG].fd = d->sigfd;
+		it[I_SIG].events = ZMQ_POLLIN;
+		it[I_EVENT].fd = d->fds[XP_EVENT];
+		it[I_EVENT].events = ZMQ_POLLIN | ZMQ_POLLPRI;
+		it[I_GENERAL].fd = d->fds[XP_GENERAL];	/* -1 for L2 */
+		it[I_GENERAL].events = ZMQ_POLLIN;
+		it[I_LINK].fd = d->lw ? linkwatch_fd(d->lw) : -1;
+		it[I_LINK].events = ZMQ_POLLIN;
 		for (i = 0; i < I_COUNT; i++) {
-			pfd[i].revents = 0;
+			if (it[i].fd < 0) {
+				it[i].events = 0;	/* nothing to poll */
+			}
 		}
-		n = I_COUNT;
-		rc = poll(pfd, (nfds_t)n,
-			  timers_timeout_ms(&d->tm, portd_mono_ns(),
-					    POLL_MAX_MS));
+		extra = d->mode->pollset(d, it + I_COUNT, I_MAX - I_COUNT);
+		rc = zmq_poll(it, I_COUNT + (int)extra,
+			      timers_timeout_ms(&d->tm, portd_mono_ns(),
+						POLL_MAX_MS));
 		if (rc < 0) {
 			if (errno == EINTR) {
 				continue;
 			}
-			pr_err("%s: poll: %s", d->ifname, strerror(errno));
+			pr_err("%s: poll: %s", d->ifname, zmq_strerror(errno));
 			return -errno;
 		}
-		if (pfd[I_SIG].revents & POLLIN) {
+		if (it[I_SIG].revents & ZMQ_POLLIN) {
 			on_signal(d);
 			if (d->stop) {
 				break;
 			}
 		}
-		if (pfd[I_EVENT].revents & (POLLPRI | POLLERR)) {
-			on_txts(d, pfd[I_EVENT].revents & POLLERR);
+		if (it[I_EVENT].revents & (ZMQ_POLLPRI | ZMQ_POLLERR)) {
+			on_txts(d, it[I_EVENT].revents & ZMQ_POLLERR);
 		}
-		if (pfd[I_EVENT].revents & POLLIN) {
+		if (it[I_EVENT].revents & ZMQ_POLLIN) {
 			on_rx(d, d->fds[XP_EVENT]);
 		}
-		if (pfd[I_GENERAL].revents & POLLIN) {
+		if (it[I_GENERAL].revents & ZMQ_POLLIN) {
 			on_rx(d, d->fds[XP_GENERAL]);
 		}
-		if (pfd[I_GENERAL].revents & POLLERR) {
+		if (it[I_GENERAL].revents & ZMQ_POLLERR) {
 			clear_sock_error(d, d->fds[XP_GENERAL]);
 		}
-		if (pfd[I_LINK].revents & (POLLIN | POLLERR)) {
+		if (it[I_LINK].revents & (ZMQ_POLLIN | ZMQ_POLLERR)) {
 			on_link(d);
+		}
+		if (extra) {
+			d->mode->ready(d, it + I_COUNT, extra);
 		}
 		timers_expire(&d->tm, portd_mono_ns(), on_timer, d);
 	}

@@ -237,16 +237,10 @@ int main(int argc, char **argv)
 	if (parse_args(argc, argv, &o, &standalone) < 0) {
 		return EXIT_USAGE;
 	}
-	if (!standalone) {
-		fprintf(stderr, "portd: bus mode (one port of a boundary "
-			"clock, driven by bmcad and clockd) comes with the "
-			"boundary clock in a later issue; use --standalone "
-			"for an ordinary clock\n");
-		return EXIT_USAGE;
-	}
+	o.standalone = standalone;
 	if (!o.config_path || !o.ifname) {
-		fprintf(stderr, "portd: --standalone needs -f FILE and -i "
-			"IFACE\nTry 'portd --help'.\n");
+		fprintf(stderr, "portd: needs -f FILE and -i IFACE\n"
+			"Try 'portd --help'.\n");
 		return EXIT_USAGE;
 	}
 	if (!netif_name_ok(o.ifname)) {
@@ -275,6 +269,7 @@ int main(int argc, char **argv)
 		return EXIT_FAIL;
 	}
 	d->opts = o;
+	d->mode = standalone ? &portd_mode_standalone : &portd_mode_bus;
 	snprintf(d->ifname, sizeof(d->ifname), "%s", o.ifname);
 	memset(&errs, 0, sizeof(errs));
 	rc = mconf_load_file(&d->cfg, o.config_path, &errs);
@@ -290,6 +285,7 @@ int main(int argc, char **argv)
 		free(d);
 		return EXIT_FAIL;
 	}
+	d->port_index = (unsigned)(d->port - d->cfg.ports);
 	level = o.log_level >= 0 ? o.log_level : d->cfg.logging.level;
 	snprintf(ident, sizeof(ident), "portd[%s]", o.ifname);
 	log_init(ident, o.syslog || d->cfg.logging.syslog ?

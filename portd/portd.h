@@ -21,6 +21,8 @@
 #include <stdbool.h>
 #include <stdint.h>
 
+#include <zmq.h>
+
 #include "bmca.h"
 #include "clock.h"
 #include "config.h"
@@ -57,7 +59,10 @@ struct portd_opts {
 	bool syslog;			/* or the config's logging.syslog */
 	bool seed_set;
 	uint64_t seed;
+	bool standalone;		/* else: one port of a boundary clock */
 };
+
+struct portd_bus;			/* bus.c */
 
 /* A sent event message whose TX stamp is awaited. */
 struct portd_txid {
@@ -69,8 +74,11 @@ struct portd_txid {
 
 struct portd {
 	struct portd_opts opts;
+	const struct portd_mode *mode;
+	struct portd_bus *bus;		/* bus mode only */
 	struct mconf cfg;
 	const struct mconf_port *port;	/* in cfg */
+	unsigned port_index;		/* in cfg.ports: portNumber - 1 */
 	char ifname[IF_NAMESIZE];
 
 	/* I/O */
@@ -100,6 +108,7 @@ struct portd {
 	struct pev pending[PORTD_PENDING];
 	unsigned n_pending;
 	bool bmca_due;
+	bool bmca_periodic;		/* ... and it is the periodic tick */
 
 	/* Servo (standalone). */
 	struct servo *servo;
@@ -138,6 +147,45 @@ struct portd {
 	uint64_t txts_unknown;		/* stamps for ids we did not keep */
 };
 
+/*
+ * The mode: what portd does with what only the whole clock can decide. The
+ * loop and the core are the same in both; only these differ.
+ *
+ *   standalone  an ordinary clock with one port: the BMCA and the servo
+ *               run in this process (standalone.c), as ptp4l does
+ *   bus         one port of a boundary clock: Erbest to bmcad, decisions
+ *               from it, samples to clockd, telemetry on the bus (bus.c)
+ */
+struct portd_mode {
+	const char *name;
+	/* After the core exists, before the loop; 0 or -errno. */
+	int (*init)(struct portd *d);
+	void (*fini)(struct portd *d);
+	/* STATE_DECISION_EVENT is due: Erbest changed (PACT_ERBEST), the
+	 * port state changed, or the periodic tick (every announce
+	 * interval). */
+	void (*decide)(struct portd *d, bool periodic);
+	/* The core measured an offset (PACT_SAMPLE). */
+	void (*sample)(struct portd *d, const struct pact *a);
+	/* The slave follows another master now (PACT_NEW_MASTER). */
+	void (*new_master)(struct portd *d);
+	/* The port state changed (PACT_STATE). */
+	void (*state)(struct portd *d, enum port_state from,
+		      enum port_state to);
+	/* Once per summary interval: the summary line (and telemetry). */
+	void (*summary)(struct portd *d);
+	/* Sockets of the mode to poll, after the loop's own items: the
+	 * number added (at most max). */
+	unsigned (*pollset)(struct portd *d, zmq_pollitem_t *items,
+			    unsigned max);
+	/* Some of those items are ready (items as pollset filled them). */
+	void (*ready)(struct portd *d, const zmq_pollitem_t *items,
+		      unsigned n);
+};
+
+extern const struct portd_mode portd_mode_standalone;
+extern const struct portd_mode portd_mode_bus;
+
 /* setup.c */
 int portd_setup(struct portd *d);
 void portd_teardown(struct portd *d);
@@ -150,15 +198,11 @@ int portd_run(struct portd *d);
 int64_t portd_mono_ns(void);
 /* Queue an event for the core, handled after the current action list. */
 void portd_defer(struct portd *d, const struct pev *ev);
+/* Feed the core what is queued (events, a due STATE_DECISION_EVENT). */
+void portd_drain(struct portd *d);
 
-/* standalone.c */
-int portd_sa_init(struct portd *d);
-void portd_sa_fini(struct portd *d);
-/* STATE_DECISION_EVENT: BMCA for the one port, data sets updated, then
- * PEV_DECISION queued. */
-void portd_sa_bmca(struct portd *d);
-void portd_sa_sample(struct portd *d, const struct pact *a);
-void portd_sa_new_master(struct portd *d);
-void portd_sa_summary(struct portd *d);
+/* summary line on stdout, never blocking (standalone.c): the line, with
+ * its newline; counted in summary_dropped when stdout has no room. */
+void portd_summary_write(struct portd *d, const char *line, size_t len);
 
 #endif

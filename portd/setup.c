@@ -21,6 +21,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "daemon.h"
 #include "ds.h"
 #include "log.h"
 #include "netif.h"
@@ -122,35 +123,6 @@ static int check_combination(struct portd *d)
 	return 0;
 }
 
-/* mkdir -p with mode for the missing parts. */
-static int mkdir_p(const char *path, mode_t mode)
-{
-	char buf[MCONF_RUNDIR_MAX + 2];
-	struct stat st;
-	size_t i, n = strlen(path);
-
-	if (!n || n >= sizeof(buf)) {
-		return -ENAMETOOLONG;
-	}
-	memcpy(buf, path, n + 1);
-	for (i = 1; i <= n; i++) {
-		if (buf[i] != '/' && buf[i] != '\0') {
-			continue;
-		}
-		buf[i] = '\0';
-		if (mkdir(buf, mode) < 0 && errno != EEXIST) {
-			return -errno;
-		}
-		if (i < n) {
-			buf[i] = '/';
-		}
-	}
-	if (stat(path, &st) < 0) {
-		return -errno;
-	}
-	return S_ISDIR(st.st_mode) ? 0 : -ENOTDIR;
-}
-
 static int setup_rundir(struct portd *d)
 {
 	int rc;
@@ -164,7 +136,7 @@ static int setup_rundir(struct portd *d)
 		snprintf(d->cfg.ipc.rundir, sizeof(d->cfg.ipc.rundir), "%s",
 			 d->opts.rundir);
 	}
-	rc = mkdir_p(d->cfg.ipc.rundir, 0750);
+	rc = daemon_mkdir_p(d->cfg.ipc.rundir, 0750);
 	if (rc < 0) {
 		pr_err("run directory %s: %s", d->cfg.ipc.rundir,
 		       strerror(-rc));
@@ -385,6 +357,14 @@ static int setup_identity(struct portd *d, struct clock_identity *id,
 	int rc;
 
 	rc = netif_mac(d->ifname, mac);
+	if (!d->opts.standalone && !d->cfg.clock.identity_set) {
+		/* One clock, several ports: every portd and bmcad take the
+		 * identity from the first port's MAC. */
+		if (rc < 0) {
+			memset(mac, 0, 6);
+		}
+		return daemon_clock_identity(&d->cfg, d->ifname, id);
+	}
 	if (d->cfg.clock.identity_set) {
 		*id = d->cfg.clock.identity;
 		if (rc < 0) {
@@ -446,43 +426,33 @@ static void setup_proto_addr(struct portd *d, const uint8_t mac[6])
 	freeifaddrs(ifa);
 }
 
+/*
+ * The clock's data sets (shared with bmcad: daemon_clock_ds). A PHC keeps
+ * the PTP timescale (TAI). The system clock is UTC, and a sim clock is
+ * CLOCK_REALTIME plus its offset: announced as the PTP timescale, slaves
+ * on CLOCK_REALTIME would add currentUtcOffset (37 s) to what they
+ * measure. So, as ptp4l with software timestamps, those announce the ARB
+ * timescale (7.2.1). A boundary clock is PTP-timescale only when every
+ * port's clock is a PHC (bmcad decides the same).
+ */
 static void setup_datasets(struct portd *d, const struct clock_identity *id)
 {
-	const struct mconf_clock *cc = &d->cfg.clock;
-	struct default_ds *dd = &d->cds.dflt;
+	unsigned n = d->opts.standalone ? 1 : (unsigned)d->cfg.n_ports;
+	bool phc = true;
+	int i;
 
-	default_ds_init(dd, id, 1);
-	dd->priority1 = (uint8_t)cc->priority1;
-	dd->priority2 = (uint8_t)cc->priority2;
-	dd->clockQuality.clockClass = (uint8_t)cc->clock_class;
-	dd->clockQuality.clockAccuracy = (uint8_t)cc->clock_accuracy;
-	dd->clockQuality.offsetScaledLogVariance =
-		(uint16_t)cc->offset_scaled_log_variance;
-	dd->domainNumber = (uint8_t)cc->domain_number;
-	dd->slaveOnly = cc->slave_only;
-	dd->twoStepFlag = cc->two_step;
-	dd->sdoId = (uint16_t)cc->sdo_id;
-	if (dd->slaveOnly && dd->clockQuality.clockClass != 255) {
-		/* 9.2.2.1 / Table 4: a slave-only clock has class 255. */
+	if (d->opts.standalone) {
+		phc = d->port->clock == MCONF_CLK_PHC;
+	}
+	for (i = 0; !d->opts.standalone && i < d->cfg.n_ports; i++) {
+		phc = phc && d->cfg.ports[i].clock == MCONF_CLK_PHC;
+	}
+	daemon_clock_ds(&d->cfg, id, n, phc, &d->cds.dflt, &d->local_tprop);
+	if (d->cfg.clock.slave_only) {
 		pr_info("%s: slave_only: clockClass 255", d->ifname);
-		dd->clockQuality.clockClass = 255;
 	}
 	current_ds_init(&d->cds.cur);
-	parent_ds_init(&d->cds.parent, dd);
-	time_properties_ds_init(&d->local_tprop);
-	d->local_tprop.currentUtcOffset = (int16_t)cc->current_utc_offset;
-	d->local_tprop.timeSource = (uint8_t)cc->time_source;
-	/*
-	 * A PHC keeps the PTP timescale (TAI). The system clock is UTC, and
-	 * a sim clock is CLOCK_REALTIME plus its offset: announced as the
-	 * PTP timescale, slaves on CLOCK_REALTIME would add currentUtcOffset
-	 * (37 s) to what they measure. So, as ptp4l with software
-	 * timestamps, those announce the ARB timescale (7.2.1).
-	 */
-	d->local_tprop.ptpTimescale = d->port->clock == MCONF_CLK_PHC;
-	if (!d->local_tprop.ptpTimescale) {
-		d->local_tprop.currentUtcOffsetValid = false;
-	}
+	parent_ds_init(&d->cds.parent, &d->cds.dflt);
 	d->cds.tprop = d->local_tprop;
 	d->last_gm = d->cds.parent.grandmasterIdentity;
 }
@@ -495,8 +465,8 @@ static void setup_port_cfg(struct portd *d, const struct clock_identity *id,
 	struct port_ds *ds = &c->ds;
 
 	memset(c, 0, sizeof(*c));
-	c->port_number = 1;
-	port_ds_init(ds, id, 1);
+	c->port_number = (uint16_t)(d->port_index + 1);
+	port_ds_init(ds, id, c->port_number);
 	ds->logAnnounceInterval = (int8_t)p->log_announce_interval;
 	ds->announceReceiptTimeout = (uint8_t)p->announce_receipt_timeout;
 	ds->logSyncInterval = (int8_t)p->log_sync_interval;
@@ -600,7 +570,7 @@ int portd_setup(struct portd *d)
 	if (rc < 0) {
 		return rc;
 	}
-	rc = portd_sa_init(d);
+	rc = d->mode->init(d);
 	if (rc < 0) {
 		return rc;
 	}
@@ -617,7 +587,9 @@ int portd_setup(struct portd *d)
 
 void portd_teardown(struct portd *d)
 {
-	portd_sa_fini(d);
+	if (d->mode) {
+		d->mode->fini(d);
+	}
 	if (d->pc) {
 		port_core_destroy(d->pc);
 		d->pc = NULL;

@@ -38,7 +38,7 @@
 #define GATE_FLOOR_NS	20000		/* never reject within 20 us */
 #define GATE_MAX_REJECT	8		/* then the truth moved: refill */
 
-int portd_sa_init(struct portd *d)
+static int sa_init(struct portd *d)
 {
 	const struct mconf_clock *cc = &d->cfg.clock;
 	struct servo_cfg sc;
@@ -84,7 +84,7 @@ int portd_sa_init(struct portd *d)
 	return 0;
 }
 
-void portd_sa_fini(struct portd *d)
+static void sa_fini(struct portd *d)
 {
 	if (d->servo) {
 		servo_destroy(d->servo);
@@ -119,7 +119,7 @@ static void sa_servo_restart(struct portd *d)
 
 /* ---- BMCA ---------------------------------------------------------------- */
 
-void portd_sa_bmca(struct portd *d)
+static void sa_decide(struct portd *d, bool periodic)
 {
 	const struct bmca_ds *erbest = port_core_erbest(d->pc);
 	const struct bmca_ds *list[1] = { erbest };
@@ -131,6 +131,7 @@ void portd_sa_bmca(struct portd *d)
 	char id[20];
 	int best;
 
+	(void)periodic;		/* the same BMCA either way */
 	best = bmca_select_ebest(list, &master_only, 1);
 	ebest = best >= 0 ? list[best] : NULL;
 	memset(&in, 0, sizeof(in));
@@ -300,7 +301,7 @@ static bool sa_new_master_sample(struct portd *d, int64_t offset)
 	return true;
 }
 
-void portd_sa_sample(struct portd *d, const struct pact *a)
+static void sa_sample(struct portd *d, const struct pact *a)
 {
 	int64_t offset = tmv_to_ns_round(a->u.sample.offset);
 	int64_t delay = tmv_to_ns_round(a->u.sample.delay);
@@ -367,7 +368,7 @@ void portd_sa_sample(struct portd *d, const struct pact *a)
  * timestamps, before it locks again). sa_new_master_sample() restarts it
  * only for a master whose time is far from the old one's.
  */
-void portd_sa_new_master(struct portd *d)
+static void sa_new_master(struct portd *d)
 {
 	gate_reset(&d->gate);
 	d->new_master = true;
@@ -393,7 +394,7 @@ static uint64_t sum64(const uint64_t *v, unsigned n)
  * PIPE_BUF bytes are free, so a shorter line goes in whole), and the line
  * is dropped and counted instead.
  */
-static void summary_write(struct portd *d, const char *line, size_t len)
+void portd_summary_write(struct portd *d, const char *line, size_t len)
 {
 	struct pollfd p = { .fd = STDOUT_FILENO, .events = POLLOUT };
 	ssize_t w;
@@ -418,7 +419,7 @@ static void summary_write(struct portd *d, const char *line, size_t len)
 	}
 }
 
-void portd_sa_summary(struct portd *d)
+static void sa_summary(struct portd *d)
 {
 	const struct port_counters *pc = port_core_counters(d->pc);
 	char gm[20], off[24], del[24], line[384];
@@ -455,5 +456,45 @@ void portd_sa_summary(struct portd *d)
 	if (n <= 0 || (size_t)n >= sizeof(line)) {
 		return;
 	}
-	summary_write(d, line, (size_t)n);
+	portd_summary_write(d, line, (size_t)n);
 }
+
+/* ---- the mode ------------------------------------------------------------ */
+
+static void sa_state(struct portd *d, enum port_state from,
+		     enum port_state to)
+{
+	(void)d;
+	(void)from;
+	(void)to;
+}
+
+static unsigned sa_pollset(struct portd *d, zmq_pollitem_t *items,
+			   unsigned max)
+{
+	(void)d;
+	(void)items;
+	(void)max;
+	return 0;
+}
+
+static void sa_ready(struct portd *d, const zmq_pollitem_t *items,
+		     unsigned n)
+{
+	(void)d;
+	(void)items;
+	(void)n;
+}
+
+const struct portd_mode portd_mode_standalone = {
+	.name = "standalone",
+	.init = sa_init,
+	.fini = sa_fini,
+	.decide = sa_decide,
+	.sample = sa_sample,
+	.new_master = sa_new_master,
+	.state = sa_state,
+	.summary = sa_summary,
+	.pollset = sa_pollset,
+	.ready = sa_ready,
+};

@@ -236,10 +236,11 @@ Test(ipc_msg, header_layout_in_octets)
 	cr_assert_eq(buf[15], 0x01);
 	cr_assert_eq(buf[16], 0x88);
 	cr_assert_eq(buf[23], 0x11);
-	/* name: 16 octets NUL padded, then pid little-endian */
+	/* name: 32 octets NUL padded, then pid little-endian */
 	cr_assert_eq(memcmp(buf + 24, "portd/eth1\0\0\0\0\0\0", 16), 0);
-	cr_assert_eq(buf[40] | buf[41] << 8, 4242);
-	cr_assert_eq(n, IPC_HDR_LEN + 16 + 4 + 1 + 8 + 4);
+	cr_assert_eq(buf[24 + 31], 0);
+	cr_assert_eq(buf[56] | buf[57] << 8, 4242);
+	cr_assert_eq(n, IPC_HDR_LEN + 32 + 4 + 1 + 8 + 4);
 	cr_assert_eq(ipc_hdr_unpack(buf, (size_t)n, &hdr), IPC_OK);
 	cr_assert_eq(hdr.seq, 0x01020304u);
 	cr_assert_eq(hdr.mono_ns, 0x1122334455667788LL);
