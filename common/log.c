@@ -1,11 +1,15 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 #include "log.h"
 
+#include <errno.h>
+#include <inttypes.h>
+#include <poll.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
 #include <strings.h>
 #include <time.h>
+#include <unistd.h>
 
 #define RL_INTERVAL_S	10
 #define RL_BURST	5
@@ -14,6 +18,7 @@ int log_level_ = LOG_NOTICE;
 
 static char log_ident[64] = "meridian";
 static enum log_dest log_dest_ = LOG_DEST_STDERR;
+static uint64_t log_dropped_;	/* lines stderr had no room for */
 
 static const char *const level_names[] = {
 	"emerg", "alert", "crit", "err", "warning", "notice", "info", "debug",
@@ -61,6 +66,38 @@ int log_level_parse(const char *s)
 	return -1;
 }
 
+/*
+ * One line to stderr, never blocking: stderr is often a pipe the
+ * supervisor reads, and a daemon that logs must not stall its port when
+ * the reader is slow. poll() says whether the pipe has room (a pipe is
+ * writable when PIPE_BUF octets are free, and a line is shorter, so one
+ * write() puts it in whole); when it has none, the line is dropped and
+ * counted, and the next line written says how many.
+ */
+static void log_write(const char *buf, size_t len)
+{
+	struct pollfd p = { .fd = STDERR_FILENO, .events = POLLOUT };
+	ssize_t w;
+
+	if (poll(&p, 1, 0) != 1 || !(p.revents & POLLOUT)) {
+		log_dropped_++;
+		return;
+	}
+	do {
+		w = write(STDERR_FILENO, buf, len);
+	} while (w < 0 && errno == EINTR);
+	if (w == (ssize_t)len) {
+		log_dropped_ = 0;
+	} else {
+		log_dropped_++;
+	}
+}
+
+uint64_t log_dropped(void)
+{
+	return log_dropped_;
+}
+
 static void log_vmsg(int level, const char *fmt, va_list ap)
 {
 	char line[1024];
@@ -71,11 +108,30 @@ static void log_vmsg(int level, const char *fmt, va_list ap)
 		return;
 	}
 	struct timespec ts;
+	char out[1280];
+	int n;
 
 	clock_gettime(CLOCK_MONOTONIC, &ts);
-	fprintf(stderr, "%s[%lld.%03ld]: %s: %s\n", log_ident,
-		(long long)ts.tv_sec, ts.tv_nsec / 1000000,
-		level_names[level & 7], line);
+	if (log_dropped_) {
+		n = snprintf(out, sizeof(out), "%s[%lld.%03ld]: %s: %s (%" PRIu64
+			     " earlier log lines dropped: stderr was full)\n",
+			     log_ident, (long long)ts.tv_sec,
+			     ts.tv_nsec / 1000000, level_names[level & 7], line,
+			     log_dropped_);
+	} else {
+		n = snprintf(out, sizeof(out), "%s[%lld.%03ld]: %s: %s\n",
+			     log_ident, (long long)ts.tv_sec,
+			     ts.tv_nsec / 1000000, level_names[level & 7],
+			     line);
+	}
+	if (n <= 0) {
+		return;
+	}
+	if ((size_t)n >= sizeof(out)) {
+		n = (int)sizeof(out) - 1;
+		out[n - 1] = '\n';
+	}
+	log_write(out, (size_t)n);
 }
 
 void log_msg(int level, const char *fmt, ...)

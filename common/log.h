@@ -38,6 +38,10 @@ int log_level_parse(const char *s);
 
 extern int log_level_;
 
+/* Lines dropped since the last one written because stderr (a pipe) had
+ * no room: logging never blocks the caller. */
+uint64_t log_dropped(void);
+
 void log_msg(int level, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));
 

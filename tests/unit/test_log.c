@@ -2,8 +2,10 @@
 /* Unit tests of common/log.c: levels and the rate limiter. */
 #include <criterion/criterion.h>
 #include <criterion/redirect.h>
+#include <fcntl.h>
 #include <stdio.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "log.h"
 
@@ -190,4 +192,36 @@ Test(log, counts_are_kept_per_kind)
 		  lines[0]);
 	cr_assert_eq(len.pending, 0);
 	cr_assert_eq(ver.pending, 0);
+}
+
+/* stderr a pipe nobody reads: logging returns at once, drops and counts
+ * the lines, and the first line that gets through says how many. */
+Test(log, full_stderr_pipe_never_blocks)
+{
+	char buf[65536], *p;
+	int fds[2], i, n;
+
+	cr_assert_eq(pipe(fds), 0);
+	cr_assert_eq(fcntl(fds[1], F_SETFL, O_NONBLOCK), 0);
+	cr_assert_eq(fcntl(fds[0], F_SETFL, O_NONBLOCK), 0);
+	while (write(fds[1], buf, sizeof(buf)) > 0) {
+		;			/* fill it */
+	}
+	cr_assert_eq(dup2(fds[1], STDERR_FILENO), STDERR_FILENO);
+	cr_assert_eq(fcntl(STDERR_FILENO, F_SETFL, 0), 0, "blocking fd");
+	log_init("portd[eth1]", LOG_DEST_STDERR, LOG_INFO);
+	for (i = 0; i < 1000; i++) {
+		pr_info("line %d", i);	/* would block forever if it wrote */
+	}
+	cr_assert_eq(log_dropped(), 1000);
+	while (read(fds[0], buf, sizeof(buf)) > 0) {
+		;			/* drain it */
+	}
+	pr_info("after");
+	cr_assert_eq(log_dropped(), 0);
+	n = (int)read(fds[0], buf, sizeof(buf) - 1);
+	cr_assert_gt(n, 0);
+	buf[n] = '\0';
+	p = strstr(buf, "info: after (1000 earlier log lines dropped");
+	cr_assert_not_null(p, "%s", buf);
 }
