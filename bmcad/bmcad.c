@@ -82,6 +82,15 @@ static int setup_bus(struct bmcad *b)
 		pr_err("bmcad: connect %s: %s", ep, zmq_strerror(errno));
 		return -EIO;
 	}
+	rc = ipc_endpoint(b->cfg.ipc.rundir, IPC_SVC_SUB, ep, sizeof(ep));
+	if (rc == 0) {
+		b->sub = ipc_socket(b->ctx, ZMQ_SUB, ep, false, NULL);
+	}
+	if (!b->sub || zmq_setsockopt(b->sub, ZMQ_SUBSCRIBE, "clock/servo/",
+				      strlen("clock/servo/")) < 0) {
+		pr_err("bmcad: subscribe %s: %s", ep, zmq_strerror(errno));
+		return -EIO;
+	}
 	return 0;
 }
 
@@ -139,6 +148,7 @@ int bmcad_setup(struct bmcad *b)
 		       BMCA_CLOCK_PORTS_MAX);
 		return rc;
 	}
+	b->cfg_class = dds.clockQuality.clockClass;
 	t = ldexp(1.0, lann) * 1e9;
 	b->period_ns = t < 1e6 ? 1000000 : (int64_t)t;
 	b->sigfd = daemon_signalfd();
@@ -162,7 +172,8 @@ void bmcad_teardown(struct bmcad *b)
 {
 	ipc_close(b->router);
 	ipc_close(b->pub);
-	b->router = b->pub = NULL;
+	ipc_close(b->sub);
+	b->router = b->pub = b->sub = NULL;
 	if (b->ctx) {
 		zmq_ctx_term(b->ctx);
 		b->ctx = NULL;
@@ -338,6 +349,39 @@ static void on_router(struct bmcad *b)
 	}
 }
 
+/* clockd's servo status: the clockClass it says the clock has now. */
+static void on_servo(struct bmcad *b)
+{
+	struct ipc_servo m;
+	struct ipc_rx rx;
+	uint8_t cls;
+	int rc, n;
+
+	for (n = 0; n < 64; n++) {
+		rc = ipc_recv(b->sub, false, &rx);
+		if (rc == 0) {
+			return;
+		}
+		if (rc < 0 || ipc_msg_unpack(rx.msg, rx.len, IPC_T_SERVO, &m,
+					     NULL) != IPC_OK) {
+			b->rx_bad++;
+			pl_warn("bmcad: bad servo status refused (%" PRIu64
+				" so far)", b->rx_bad);
+			continue;
+		}
+		/* A slave-only clock stays 255 whatever clockd says. */
+		cls = b->bc.ds.dflt.slaveOnly ? 255 : m.clock_class;
+		if (cls && cls != b->bc.ds.dflt.clockQuality.clockClass) {
+			pr_notice("bmcad: clockClass %u -> %u (servo %s)",
+				  b->bc.ds.dflt.clockQuality.clockClass, cls,
+				  ipc_servo_state_str(m.state));
+			b->bc.ds.dflt.clockQuality.clockClass = cls;
+			b->bc.epoch++;	/* defaultDS changed */
+			decide(b, true);
+		}
+	}
+}
+
 static void on_signal(struct bmcad *b)
 {
 	struct signalfd_siginfo si;
@@ -368,7 +412,7 @@ static void on_signal(struct bmcad *b)
 
 int bmcad_run(struct bmcad *b)
 {
-	zmq_pollitem_t it[2];
+	zmq_pollitem_t it[3];
 	int64_t now;
 	long ms;
 	int rc;
@@ -378,12 +422,14 @@ int bmcad_run(struct bmcad *b)
 	it[0].events = ZMQ_POLLIN;
 	it[1].fd = b->sigfd;
 	it[1].events = ZMQ_POLLIN;
+	it[2].socket = b->sub;
+	it[2].events = ZMQ_POLLIN;
 	publish_health(b);
 	while (!b->stop) {
 		now = daemon_mono_ns();
 		ms = b->next_ns > now ? (long)((b->next_ns - now) / 1000000) +
 					1 : 0;
-		rc = zmq_poll(it, 2, ms);
+		rc = zmq_poll(it, 3, ms);
 		if (rc < 0) {
 			if (errno == EINTR) {
 				continue;
@@ -396,6 +442,9 @@ int bmcad_run(struct bmcad *b)
 		}
 		if (it[0].revents & ZMQ_POLLIN) {
 			on_router(b);
+		}
+		if (it[2].revents & ZMQ_POLLIN) {
+			on_servo(b);
 		}
 		now = daemon_mono_ns();
 		if (now >= b->next_ns) {

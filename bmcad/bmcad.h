@@ -14,7 +14,9 @@
  * anything changed, and re-sends every decision once per announce
  * interval, so a restarted portd or bmcad is back in step within one
  * interval. A port silent for (announceReceiptTimeout + 1) announce
- * intervals is left out of the BMCA until it speaks again.
+ * intervals is left out of the BMCA until it speaks again. The clockClass
+ * of defaultDS follows clockd's servo status ("clock/servo/"): holdover
+ * degrades it, as clockd's policy says.
  */
 #ifndef MERIDIAN_BMCAD_H
 #define MERIDIAN_BMCAD_H
@@ -48,6 +50,8 @@ struct bmcad {
 	void *ctx;
 	void *router;			/* ports: erbest in, decisions out */
 	void *pub;			/* telemetry to the supervisor */
+	void *sub;			/* clockd's servo status */
+	uint8_t cfg_class;		/* clockClass as configured */
 	int sigfd;
 	int lockfd;
 	bool stop;
