@@ -434,6 +434,13 @@ void children_tick(struct sup *s, int64_t now)
 				c->next_start_ns = now + (int64_t)c->backoff_ms *
 						   MS;
 			}
+		} else if (c->state == CH_RUNNING && c->restart_now &&
+			   now >= c->kill_at_ns) {
+			pr_warn("meridian: %s: still running %d s after "
+				"SIGTERM: SIGKILL", c->name,
+				SUP_STOP_GRACE_MS / 1000);
+			c->kill_at_ns = INT64_MAX;
+			kill(c->pid, SIGKILL);
 		} else if (c->state == CH_RUNNING && c->last_hb_ns &&
 			   !c->killed_hung &&
 			   now - c->last_hb_ns > SUP_HUNG_MS * MS) {
@@ -467,7 +474,7 @@ int children_running(const struct sup *s)
 	return n;
 }
 
-/* The earliest restart due, or INT64_MAX. */
+/* The earliest restart or SIGKILL due, or INT64_MAX. */
 int64_t children_next_event(const struct sup *s)
 {
 	int64_t t = INT64_MAX;
@@ -477,6 +484,10 @@ int64_t children_next_event(const struct sup *s)
 		if (s->ch[i].state == CH_BACKOFF &&
 		    s->ch[i].next_start_ns < t) {
 			t = s->ch[i].next_start_ns;
+		}
+		if (s->ch[i].state == CH_RUNNING && s->ch[i].restart_now &&
+		    s->ch[i].kill_at_ns < t) {
+			t = s->ch[i].kill_at_ns;
 		}
 	}
 	return t;

@@ -379,6 +379,8 @@ static void reload(struct sup *s)
 				  keys, c->name);
 			if (c->pid > 0) {
 				c->restart_now = true;
+				c->kill_at_ns = daemon_mono_ns() +
+						SUP_STOP_GRACE_MS * MS;
 				kill(c->pid, SIGTERM);
 			} else if (c->state != CH_FAILED) {
 				c->next_start_ns = daemon_mono_ns();

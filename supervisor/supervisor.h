@@ -64,6 +64,7 @@ struct child {
 	int64_t restart_ns[SUP_MAX_RESTARTS + 64]; /* recent, ring */
 	unsigned n_restart;		/* entries in the ring */
 	bool restart_now;		/* SIGHUP: stop it and start again */
+	int64_t kill_at_ns;		/* restart_now: SIGKILL if still here */
 	bool killed_hung;
 	int64_t last_hb_ns;		/* 0: no heartbeat seen since start */
 
