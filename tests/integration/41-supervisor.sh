@@ -14,6 +14,8 @@
 #      come through the hub (sub.sock); proc/<name>/ for every child;
 #      the children's lines prefixed, long lines cut, partial lines joined
 #   2. kill -9 bmcad: restarted after the back-off, counted in proc/bmcad/
+#  2b. a bmcad stopped with SIGSTOP: no heartbeat for 10 s, killed and
+#      restarted
 #   3. a child that keeps dying: growing delays (printed), given up after
 #      --max-restarts, the supervisor never stalls (health every second)
 #   4. a second supervisor on the same run directory: refused
@@ -166,6 +168,22 @@ t_check "proc/bmcad/ counts the restart (restarts=1, pid $BM2)" \
 	      [ "$(health "$D/bus2.out" proc/bmcad/ pid)" = "$BM2" ]'
 t_check "the new bmcad's heartbeats come through" \
 	test "$(health "$D/bus2.out" hb/bmcad/ pid)" = "$BM2"
+
+echo "== 2b. a hung bmcad (SIGSTOP): no heartbeat for 10 s -> killed, restarted"
+kill -STOP "$BM2"
+t0=$(date +%s%N)
+BM3=""
+for i in $(seq 160); do
+	sleep 0.1
+	BM3=$(pgrep -f -- "$D/bin/bmcad .*--rundir $RUN" | grep -vx "$BM2" | head -n 1)
+	[ -n "$BM3" ] && break
+done
+dt=$(( ($(date +%s%N) - t0) / 1000000 ))
+echo "hung bmcad replaced after ${dt} ms (pid $BM3)"
+t_check "the hung bmcad was killed and replaced (${dt} ms, 10..13 s)" \
+	eval '[ -n "$BM3" ] && [ "$dt" -ge 9500 ] && [ "$dt" -lt 13000 ] &&
+	      has "$D/sup.err" "bmcad: no heartbeat for 10 s: hung, killing pid $BM2"'
+BM2=$BM3
 
 echo "== 3. a child that keeps dying"
 # portd[dies] exits 2 at once: restarts after 0.5, 1, 2, 4 s, then
