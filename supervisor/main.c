@@ -1,9 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 /*
- * main.c - the meridian supervisor's command line.
- *
- * For now it only checks configurations (--check-config); starting the
- * daemons is a later issue, and running without --check-config says so.
+ * main.c - the meridian supervisor's command line: --check-config, or
+ * the configuration, logging, then sup_setup() and sup_run().
  */
 #include <errno.h>
 #include <getopt.h>
@@ -12,10 +10,9 @@
 #include <string.h>
 
 #include "config.h"
-
-#ifndef MERIDIAN_VERSION
-#define MERIDIAN_VERSION "0.1.0-dev"
-#endif
+#include "daemon.h"
+#include "log.h"
+#include "supervisor.h"
 
 #define DEFAULT_CONFIG "/etc/meridian/meridian.conf"
 
@@ -25,21 +22,67 @@ enum {
 	EXIT_USAGE = 2,
 };
 
+enum {
+	OPT_RUNDIR = 0x100,
+	OPT_SYSLOG,
+	OPT_BINDIR,
+	OPT_MAX_RESTARTS,
+};
+
 static void usage(FILE *out)
 {
 	fprintf(out,
-"Usage: meridian [-f FILE]\n"
-"       meridian --check-config FILE [--print-config]\n"
-"       meridian --help | --version\n"
+"NAME\n"
+"  meridian - the supervisor of a Meridian boundary clock\n"
 "\n"
-"Meridian is an IEEE 1588-2019 (PTP v2.1) boundary clock for Linux boxes\n"
-"with several NICs. The meridian supervisor starts one portd per configured\n"
-"port, one bmcad and one clockd, restarts any that dies, and owns their\n"
-"ZeroMQ bus. (Only --check-config is implemented so far.)\n"
+"SYNOPSIS\n"
+"  meridian [-f FILE] [--rundir DIR] [-l LEVEL] [--syslog] [--bindir DIR]\n"
+"           [--max-restarts N]\n"
+"  meridian --check-config FILE [--print-config]\n"
+"  meridian --help | --version\n"
 "\n"
-"Options:\n"
+"DESCRIPTION\n"
+"  Meridian is an IEEE 1588-2019 (PTP v2.1) boundary clock for Linux boxes\n"
+"  with several NICs. The meridian supervisor runs the appliance: it\n"
+"  checks the whole configuration first (a bad one starts nothing), then\n"
+"  starts bmcad (the best master clock algorithm), clockd (the clocks'\n"
+"  servo) and one portd per configured port, in that order, each with\n"
+"  -f FILE --rundir DIR (and -l LEVEL if given). It owns their bus: it\n"
+"  binds DIR/pub.sock (XSUB: every daemon publishes there) and\n"
+"  DIR/sub.sock (XPUB: ptp-top, exporters and daemons subscribe there) and\n"
+"  forwards between them; a subscriber that stops reading loses its own\n"
+"  messages beyond 1000 and costs nobody else anything.\n"
+"\n"
+"  Each child's stdout and stderr come back through a pipe and are\n"
+"  written on meridian's stderr (or syslog), line by line, prefixed with\n"
+"  the child's name (\"bmcad: \", \"portd[eth1]: \"); lines longer than\n"
+"  1024 characters are cut. A child that exits is logged (its status or\n"
+"  signal) and started again after a back-off of 0.5 s, doubling up to\n"
+"  30 s, back to 0.5 s once it ran for 60 s; any exit status counts the\n"
+"  same (2, a usage error, too: the back-off keeps it from looping).\n"
+"  After N restarts within 10 minutes (--max-restarts) meridian gives up\n"
+"  on that child, says so loudly and keeps the others running. A child\n"
+"  that heartbeats on the bus and then stays silent for 10 s is hung: it\n"
+"  is killed and restarted. Children die with meridian, even when it is\n"
+"  killed with SIGKILL (PR_SET_PDEATHSIG).\n"
+"\n"
+"  Once a second meridian publishes hb/meridian/ and, for every child,\n"
+"  proc/<name>/ (name bmcad, clockd, portd/<iface>): a health message with\n"
+"  its pid (0 when not running), state (RUNNING; STARTING while waiting\n"
+"  to restart; STOPPING when stopped or given up) and restart count.\n"
+"\n"
+"OPTIONS\n"
 "  -f, --config FILE        the configuration file\n"
 "                           (default " DEFAULT_CONFIG ")\n"
+"      --rundir DIR         run directory (absolute), created with mode\n"
+"                           0750; default: FILE's ipc.rundir\n"
+"  -l, --log-level LEVEL    emerg .. debug (or 0..7), for meridian and\n"
+"                           every child; default: FILE's logging.level\n"
+"      --syslog             log to syslog (the children's lines too)\n"
+"      --bindir DIR         where bmcad, clockd and portd are; default:\n"
+"                           the directory of the meridian binary\n"
+"      --max-restarts N     give up on a child after N restarts within\n"
+"                           10 minutes (1..64, default 10)\n"
 "  -c, --check-config FILE  check FILE and exit: every key is checked\n"
 "                           against its type and range, unknown keys are\n"
 "                           errors; prints one summary line per port\n"
@@ -49,16 +92,43 @@ static void usage(FILE *out)
 "  -h, --help               print this text and exit\n"
 "  -V, --version            print the version and exit\n"
 "\n"
-"Configuration:\n"
+"CONFIGURATION\n"
 "  One libconfig file for the whole appliance, with the groups clock,\n"
 "  ports (a list, one group per port), ipc and logging. conf/meridian.conf\n"
 "  (installed as meridian.conf.example) documents every key, its default\n"
 "  and range. Errors read FILE:LINE: key: what is wrong.\n"
 "\n"
-"Exit status:\n"
-"  0  the configuration is valid\n"
-"  1  it is not, or cannot be read; every error found is on stderr\n"
-"  2  usage error, or the supervisor itself was asked to run\n");
+"SIGNALS\n"
+"  SIGTERM, SIGINT  stop: SIGTERM to every child, SIGKILL to what is left\n"
+"                   after 3 s, remove DIR/*.sock and the lock, exit 0; a\n"
+"                   second signal kills the children at once\n"
+"  SIGHUP           re-read FILE (an invalid FILE changes nothing). The\n"
+"                   log level applies at once (unless -l), and every\n"
+"                   child gets SIGHUP to re-read its own. A port whose\n"
+"                   settings changed has its portd restarted; a child\n"
+"                   given up on is tried again. Changes to clock, ipc or\n"
+"                   the list of ports are reported, not applied: they\n"
+"                   need every daemon restarted (restart meridian)\n"
+"\n"
+"FILES\n"
+"  DIR/meridian.lock  one supervisor per run directory (flock)\n"
+"  DIR/pub.sock       XSUB, bound by meridian\n"
+"  DIR/sub.sock       XPUB, bound by meridian\n"
+"  DIR/bmca.sock      bmcad's ROUTER; DIR/clock.sock clockd's PULL\n"
+"\n"
+"EXIT STATUS\n"
+"  0  stopped by SIGTERM or SIGINT; with --check-config: FILE is valid\n"
+"  1  invalid configuration (every error FILE:LINE on stderr, nothing\n"
+"     started), a missing daemon binary, the run directory or the lock\n"
+"     taken by another supervisor\n"
+"  2  usage error\n"
+"  (Exit status of --check-config: 0 valid, 1 not, as above.)\n"
+"\n"
+"EXAMPLES\n"
+"  meridian --check-config /etc/meridian/meridian.conf\n"
+"  meridian -f /etc/meridian/meridian.conf\n"
+"  meridian -f conf/lab-sim.conf --rundir /tmp/lab -l info\n"
+"  kill -HUP $(cat /run/meridian/meridian.lock)   # reload\n");
 }
 
 static void print_errors(const char *path, const struct mconf_errors *e)
@@ -148,30 +218,104 @@ static int check_config(const char *path, bool print)
 	return rc;
 }
 
+static int run(const struct sup_opts *o)
+{
+	struct sup *s;
+	int rc;
+
+	s = calloc(1, sizeof(*s));
+	if (!s) {
+		fprintf(stderr, "meridian: out of memory\n");
+		return EXIT_INVALID;
+	}
+	s->opts = *o;
+	if (daemon_load_config("meridian", o->config_path, &s->cfg) < 0) {
+		fprintf(stderr, "meridian: %s: invalid, nothing started\n",
+			o->config_path);
+		free(s);
+		return EXIT_INVALID;
+	}
+	log_init("meridian", o->syslog || s->cfg.logging.syslog ?
+		 LOG_DEST_SYSLOG : LOG_DEST_STDERR,
+		 o->log_level >= 0 ? o->log_level : s->cfg.logging.level);
+	rc = sup_setup(s);
+	if (rc == 0) {
+		rc = sup_run(s);
+	}
+	sup_teardown(s);
+	free(s);
+	return rc == 0 ? EXIT_OK : EXIT_INVALID;
+}
+
 int main(int argc, char **argv)
 {
 	static const struct option opts[] = {
 		{ "config", required_argument, NULL, 'f' },
 		{ "check-config", required_argument, NULL, 'c' },
 		{ "print-config", no_argument, NULL, 'p' },
+		{ "rundir", required_argument, NULL, OPT_RUNDIR },
+		{ "log-level", required_argument, NULL, 'l' },
+		{ "syslog", no_argument, NULL, OPT_SYSLOG },
+		{ "bindir", required_argument, NULL, OPT_BINDIR },
+		{ "max-restarts", required_argument, NULL, OPT_MAX_RESTARTS },
 		{ "help", no_argument, NULL, 'h' },
 		{ "version", no_argument, NULL, 'V' },
 		{ NULL, 0, NULL, 0 },
 	};
-	const char *config = DEFAULT_CONFIG, *check = NULL;
+	struct sup_opts o = {
+		.config_path = DEFAULT_CONFIG,
+		.log_level = -1,
+		.max_restarts = SUP_MAX_RESTARTS,
+	};
+	const char *check = NULL;
+	char why[128], *end;
 	bool print = false;
+	long v;
 	int c;
 
-	while ((c = getopt_long(argc, argv, "f:c:phV", opts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "f:c:pl:hV", opts, NULL)) != -1) {
 		switch (c) {
 		case 'f':
-			config = optarg;
+			o.config_path = optarg;
 			break;
 		case 'c':
 			check = optarg;
 			break;
 		case 'p':
 			print = true;
+			break;
+		case OPT_RUNDIR:
+			if (strlen(optarg) > MCONF_RUNDIR_MAX ||
+			    mconf_check_rundir(optarg, why, sizeof(why)) < 0) {
+				fprintf(stderr, "meridian: --rundir %s: %s\n",
+					optarg, strlen(optarg) >
+					MCONF_RUNDIR_MAX ? "too long" : why);
+				return EXIT_USAGE;
+			}
+			o.rundir = optarg;
+			break;
+		case 'l':
+			o.log_level = log_level_parse(optarg);
+			if (o.log_level < 0) {
+				fprintf(stderr, "meridian: --log-level %s: want "
+					"emerg..debug or 0..7\n", optarg);
+				return EXIT_USAGE;
+			}
+			break;
+		case OPT_SYSLOG:
+			o.syslog = true;
+			break;
+		case OPT_BINDIR:
+			o.bindir = optarg;
+			break;
+		case OPT_MAX_RESTARTS:
+			v = strtol(optarg, &end, 10);
+			if (*end || v < 1 || v > 64) {
+				fprintf(stderr, "meridian: --max-restarts %s: "
+					"want 1..64\n", optarg);
+				return EXIT_USAGE;
+			}
+			o.max_restarts = (int)v;
 			break;
 		case 'h':
 			usage(stdout);
@@ -197,9 +341,5 @@ int main(int argc, char **argv)
 	if (check) {
 		return check_config(check, print);
 	}
-
-	fprintf(stderr, "meridian: the supervisor is not implemented yet (see "
-		"README status); use --check-config %s to check the "
-		"configuration\n", config);
-	return EXIT_USAGE;
+	return run(&o);
 }

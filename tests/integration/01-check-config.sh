@@ -184,8 +184,8 @@ run "$M" --no-such-option
 t_check "unknown option: exit 2" [ "$RC" -eq 2 ]
 run "$M" --print-config
 t_check "--print-config alone: exit 2" [ "$RC" -eq 2 ]
-run "$M" -f "$TOP/conf/meridian.conf"
-t_check "running the supervisor: exit 2, not implemented yet" \
-	eval '[ "$RC" -eq 2 ] && has "$ERR" "not implemented yet"'
+run "$M" -f "$TMP/does-not-exist.conf"
+t_check "running the supervisor on a missing file: exit 1, says so" \
+	eval '[ "$RC" -eq 1 ] && has "$ERR" "does-not-exist.conf: No such file"'
 
 t_done
