@@ -182,6 +182,12 @@ void bmcad_teardown(struct bmcad *b)
 		close(b->sigfd);
 	}
 	if (b->lockfd >= 0) {
+		char path[MCONF_RUNDIR_MAX + 16];
+
+		/* Still holding the lock: nobody else owns the file. */
+		snprintf(path, sizeof(path), "%s/bmcad.lock",
+			 b->cfg.ipc.rundir);
+		unlink(path);
 		close(b->lockfd);
 	}
 }
@@ -429,6 +435,9 @@ int bmcad_run(struct bmcad *b)
 		now = daemon_mono_ns();
 		ms = b->next_ns > now ? (long)((b->next_ns - now) / 1000000) +
 					1 : 0;
+		if (ms > 250) {
+			ms = 250;	/* heartbeats once a second */
+		}
 		rc = zmq_poll(it, 3, ms);
 		if (rc < 0) {
 			if (errno == EINTR) {
@@ -453,7 +462,10 @@ int bmcad_run(struct bmcad *b)
 				b->next_ns = now + b->period_ns;
 			}
 			decide(b, true);
-			publish_health(b);
+		}
+		if (now - b->health_ns >= NS_PER_SEC) {
+			b->health_ns = now;
+			publish_health(b);	/* once a second (BUS.md) */
 		}
 	}
 	publish_health(b);

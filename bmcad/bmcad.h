@@ -46,6 +46,7 @@ struct bmcad {
 	int64_t period_ns;		/* smallest announce interval */
 	int64_t next_ns;		/* next periodic run */
 	int64_t start_ns;
+	int64_t health_ns;		/* last heartbeat */
 
 	void *ctx;
 	void *router;			/* ports: erbest in, decisions out */
