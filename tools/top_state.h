@@ -26,7 +26,8 @@
 					 * within 3 s */
 #define TOP_STALE_NS	3000000000LL	/* a port or the servo is stale
 					 * when not heard for 3 s */
-#define TOP_RATE_MIN_NS	800000000LL	/* rates over at least 0.8 s */
+/* rates over at least 0.8 s */
+#define TOP_RATE_MIN_NS	800000000LL
 
 /* Why a received message was refused (counted, shown, skipped). */
 enum top_bad {

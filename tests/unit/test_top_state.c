@@ -88,7 +88,7 @@ static const char *j_string(const char *p)
 	}
 	while (*p != '"') {
 		if ((unsigned char)*p < 0x20) {
-			return NULL;		/* raw control octet, or end */
+			return NULL;	/* raw control octet, or end */
 		}
 		if (*p == '\\') {
 			p++;
