@@ -56,7 +56,7 @@ struct top_port {
 };
 
 struct top_proc {
-	char name[IPC_NAME_MAX];
+	char name[IPC_PROC_MAX];
 	bool have_hb;			/* the process's own heartbeat */
 	struct ipc_health hb;
 	int64_t hb_ns;
