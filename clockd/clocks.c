@@ -1,0 +1,433 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/*
+ * clocks.c - clockd's clocks: opening them, comparing them, and the loop
+ * that keeps every clock but the reference locked to it (see clockd.h).
+ */
+#include <errno.h>
+#include <inttypes.h>
+#include <limits.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "clockd.h"
+#include "log.h"
+#include "tstamp.h"
+
+/* The good frequency of a follower: an average over this long. */
+#define FOLLOW_AVG_S	30.0
+
+static int errno_or(int fallback)
+{
+	int e = errno;
+
+	return e > 0 ? e : fallback;
+}
+
+/* The device of a port's PHC: phc_device, else the NIC's tsinfo. */
+static int phc_path(const struct mconf_port *p, char *buf, size_t len)
+{
+	struct tstamp_caps caps;
+	char real[PATH_MAX];
+	int rc;
+
+	if (p->phc_device[0]) {
+		snprintf(buf, len, "%s", p->phc_device);
+	} else {
+		rc = tstamp_caps_get(-1, p->interface, &caps);
+		if (rc < 0) {
+			return rc;
+		}
+		if (caps.phc_index < 0) {
+			return -ENODEV;
+		}
+		snprintf(buf, len, "/dev/ptp%d", caps.phc_index);
+	}
+	/* /dev/ptp_nic and /dev/ptp3 may be one clock */
+	if (realpath(buf, real) && strlen(real) < len) {
+		snprintf(buf, len, "%s", real);
+	}
+	return 0;
+}
+
+/* The key of port i's clock (ports with the same key share it) and the
+ * path behind it. */
+static int clock_key(const struct clockd *d, const struct mconf_port *p,
+		     char *key, size_t klen, char *path, size_t plen)
+{
+	int rc;
+
+	switch (p->clock) {
+	case MCONF_CLK_SIM:
+		rc = mconf_port_sim_path(&d->cfg, p, path, plen);
+		if (rc < 0) {
+			pr_err("%s: sim clock path too long", p->interface);
+			return rc;
+		}
+		return snprintf(key, klen, "sim:%s", path) < (int)klen ? 0 :
+		       -ENAMETOOLONG;
+	case MCONF_CLK_SYSTEM:
+		snprintf(path, plen, "system");
+		snprintf(key, klen, "system");
+		return 0;
+	default:
+		rc = phc_path(p, path, plen);
+		if (rc < 0) {
+			pr_err("%s: no PTP hardware clock (%s); set phc_device",
+			       p->interface, strerror(-rc));
+			return rc;
+		}
+		return snprintf(key, klen, "phc:%s", path) < (int)klen ? 0 :
+		       -ENAMETOOLONG;
+	}
+}
+
+static struct clk *open_clock(const struct mconf_port *p, const char *path)
+{
+	struct clk_sim_params sp;
+	bool existed;
+	struct clk *c;
+
+	switch (p->clock) {
+	case MCONF_CLK_SIM:
+		memset(&sp, 0, sizeof(sp));
+		sp.freq_error_ppb = p->sim_freq_error_ppb;
+		sp.offset_ns = p->sim_offset_ns;
+		sp.if_exists = CLK_SIM_ATTACH;
+		existed = access(path, F_OK) == 0;
+		c = clk_sim_create(path, &sp);
+		if (c && existed) {
+			pr_info("%s: attached to the existing sim clock %s "
+				"(its state is kept)", p->interface, path);
+		}
+		return c;
+	case MCONF_CLK_SYSTEM:
+		return clk_system_create();
+	default:
+		return clk_phc_create(path);
+	}
+}
+
+int cd_clocks_open(struct clockd *d)
+{
+	char key[sizeof(d->clocks[0].key)], path[PATH_MAX];
+	struct cd_clock *c;
+	int i, j, rc, err;
+
+	for (i = 0; i < d->cfg.n_ports; i++) {
+		const struct mconf_port *p = &d->cfg.ports[i];
+
+		rc = clock_key(d, p, key, sizeof(key), path, sizeof(path));
+		if (rc < 0) {
+			return rc;
+		}
+		for (j = 0; j < d->n_clocks; j++) {
+			if (!strcmp(d->clocks[j].key, key)) {
+				break;
+			}
+		}
+		d->port_clock[i] = j;
+		if (j < d->n_clocks) {
+			pr_info("%s: shares %s with %s", p->interface,
+				clk_name(d->clocks[j].clk),
+				d->cfg.ports[d->clocks[j].port].interface);
+			continue;
+		}
+		c = &d->clocks[d->n_clocks];
+		memset(c, 0, sizeof(*c));
+		snprintf(c->key, sizeof(c->key), "%s", key);
+		c->port = i;
+		c->sim = p->clock == MCONF_CLK_SIM;
+		c->clk = open_clock(p, path);
+		if (!c->clk) {
+			err = errno_or(ENODEV);
+			pr_err("%s: clock %s: %s", p->interface, path,
+			       strerror(err));
+			return -err;
+		}
+		d->n_clocks++;
+		rc = clk_getfreq(c->clk, &c->freq_ppb);
+		if (rc < 0) {
+			pr_warn("%s: %s: cannot read the frequency (%s), "
+				"starting from 0 ppb", p->interface,
+				clk_name(c->clk), strerror(-rc));
+			c->freq_ppb = 0.0;
+		}
+		pr_info("%s: clock %s at %.3f ppb", p->interface,
+			clk_name(c->clk), c->freq_ppb);
+	}
+	return 0;
+}
+
+void cd_clocks_close(struct clockd *d)
+{
+	int i;
+
+	for (i = 0; i < d->n_clocks; i++) {
+		servo_destroy(d->clocks[i].fs);
+		d->clocks[i].fs = NULL;
+		clk_destroy(d->clocks[i].clk);
+		d->clocks[i].clk = NULL;
+	}
+	d->n_clocks = 0;
+}
+
+static int realtime_now(struct timespec *ts)
+{
+	return clock_gettime(CLOCK_REALTIME, ts) < 0 ? -errno : 0;
+}
+
+/*
+ * a - b, ns, and b's time then (ns). Two sim clocks are both mapped from
+ * one CLOCK_REALTIME reading (exact); anything else is two
+ * cross-timestamps against CLOCK_REALTIME (PTP_SYS_OFFSET_PRECISE, then
+ * _EXTENDED, for a PHC: clock.h), differenced.
+ */
+int cd_compare(struct cd_clock *a, struct cd_clock *b, int64_t *off_ns,
+	       int64_t *b_ns)
+{
+	struct clk_sysoff sa, sb;
+	struct timespec rt;
+	tmv_t ta, tb;
+	int rc;
+
+	if (a->sim && b->sim) {
+		rc = realtime_now(&rt);
+		if (rc == 0) {
+			rc = clk_from_realtime(a->clk, rt, &ta);
+		}
+		if (rc == 0) {
+			rc = clk_from_realtime(b->clk, rt, &tb);
+		}
+		if (rc < 0) {
+			return rc;
+		}
+		*off_ns = tmv_to_ns_round(tmv_sub(ta, tb));
+		*b_ns = tmv_to_ns(tb);
+		return 0;
+	}
+	rc = clk_sysoff(a->clk, &sa);
+	if (rc == 0) {
+		rc = clk_sysoff(b->clk, &sb);
+	}
+	if (rc < 0) {
+		return rc;
+	}
+	*off_ns = tmv_to_ns_round(tmv_sub(tmv_sub(sa.clk_time, sa.realtime),
+					  tmv_sub(sb.clk_time, sb.realtime)));
+	*b_ns = tmv_to_ns(sb.clk_time);
+	return 0;
+}
+
+uint64_t cd_steps(const struct clockd *d)
+{
+	uint64_t n = d->cc_ok ? d->cc.steps : 0;
+	int i;
+
+	for (i = 0; i < d->n_clocks; i++) {
+		n += d->clocks[i].steps;
+	}
+	return n;
+}
+
+void cd_follow_step(struct clockd *d, int64_t ns)
+{
+	int i, rc;
+
+	for (i = 0; i < d->n_clocks; i++) {
+		struct cd_clock *c = &d->clocks[i];
+
+		if (i == d->ref || !c->fs || d->cfg.clock.free_running) {
+			continue;
+		}
+		rc = clk_step(c->clk, ns);
+		if (rc < 0) {
+			c->faults++;
+			pl_err("%s: %s refused to step %" PRId64 " ns with "
+			       "the reference: %s",
+			       d->cfg.ports[c->port].interface,
+			       clk_name(c->clk), ns, strerror(-rc));
+			continue;
+		}
+		c->steps++;
+		pr_notice("%s: %s stepped by %" PRId64 " ns with the "
+			  "reference", d->cfg.ports[c->port].interface,
+			  clk_name(c->clk), ns);
+	}
+}
+
+void cd_follow_stop(struct cd_clock *c)
+{
+	servo_destroy(c->fs);
+	c->fs = NULL;
+	c->locked = false;
+	c->holdover = false;
+	c->have_offset = false;
+	c->offset_ns = 0;
+}
+
+void cd_follow_start(struct cd_clock *c, double freq_ppb, bool locked)
+{
+	servo_destroy(c->fs);
+	c->fs = NULL;
+	c->freq_ppb = freq_ppb;
+	c->no_step = locked;
+	c->locked = locked;
+	c->holdover = false;
+	c->avg_n = 0;
+}
+
+static int follow_servo(struct clockd *d, struct cd_clock *c)
+{
+	struct servo_cfg sc;
+
+	servo_cfg_default(&sc);
+	sc.kind = SERVO_PI;
+	sc.sw_ts = false;	/* direct comparisons: precise */
+	sc.first_step_threshold = c->no_step ? 0.0 :
+				  d->cfg.clock.first_step_threshold;
+	sc.step_threshold = 0.0;	/* never after the first */
+	sc.max_frequency = c->clk->max_adj;
+	if (d->cfg.clock.max_frequency > 0 &&
+	    d->cfg.clock.max_frequency < sc.max_frequency) {
+		sc.max_frequency = d->cfg.clock.max_frequency;
+	}
+	sc.initial_freq = c->freq_ppb;
+	c->fs = servo_create(&sc);
+	if (!c->fs) {
+		pl_err("%s: cannot create a servo", clk_name(c->clk));
+		return -ENOMEM;
+	}
+	servo_sync_interval(c->fs, d->period_ns * 1e-9);
+	c->no_step = false;
+	return 0;
+}
+
+static void follow_holdover(struct clockd *d, struct cd_clock *c)
+{
+	double f = c->avg_n ? c->avg_freq : c->freq_ppb;
+	int rc;
+
+	if (c->holdover || !c->locked || d->cfg.clock.free_running) {
+		return;
+	}
+	c->holdover = true;
+	rc = clk_adjfreq(c->clk, f);
+	if (rc < 0) {
+		c->faults++;
+		pl_warn("%s: %s refused to keep %.3f ppb: %s",
+			d->cfg.ports[c->port].interface, clk_name(c->clk), f,
+			strerror(-rc));
+		return;
+	}
+	c->freq_ppb = f;
+	pr_info("%s: %s in holdover at %.3f ppb",
+		d->cfg.ports[c->port].interface, clk_name(c->clk), f);
+}
+
+/* One comparison and servo update of a follower. */
+static void follow_one(struct clockd *d, struct cd_clock *c,
+		       struct cd_clock *ref)
+{
+	const char *ifc = d->cfg.ports[c->port].interface;
+	double len = FOLLOW_AVG_S / (d->period_ns * 1e-9), ppb;
+	enum servo_state st;
+	int64_t off, t;
+	int rc;
+
+	rc = cd_compare(c, ref, &off, &t);
+	if (rc < 0) {
+		c->cmp_errors++;
+		pl_warn("%s: cannot compare %s with %s: %s", ifc,
+			clk_name(c->clk), clk_name(ref->clk), strerror(-rc));
+		return;
+	}
+	c->offset_ns = off;
+	c->have_offset = true;
+	if (d->cfg.clock.free_running) {
+		return;			/* measure, never steer */
+	}
+	if (c->holdover) {
+		c->holdover = false;
+		pr_info("%s: %s follows %s again", ifc, clk_name(c->clk),
+			clk_name(ref->clk));
+	}
+	if (!c->fs && follow_servo(d, c) < 0) {
+		return;
+	}
+	ppb = servo_sample(c->fs, off, t, &st);
+	if (st == SERVO_JUMP) {
+		rc = clk_step(c->clk, -off);
+		if (rc < 0) {
+			c->faults++;
+			pl_err("%s: %s refused to step %" PRId64 " ns: %s",
+			       ifc, clk_name(c->clk), -off, strerror(-rc));
+			servo_destroy(c->fs);
+			c->fs = NULL;
+			return;
+		}
+		c->steps++;
+		pr_notice("%s: %s stepped by %" PRId64 " ns to %s", ifc,
+			  clk_name(c->clk), -off, clk_name(ref->clk));
+	}
+	rc = clk_adjfreq(c->clk, ppb);
+	if (rc < 0) {
+		c->faults++;
+		pl_err("%s: %s refused to adjust frequency %.3f ppb: %s", ifc,
+		       clk_name(c->clk), ppb, strerror(-rc));
+		servo_destroy(c->fs);	/* restarts from the real one */
+		c->fs = NULL;
+		c->locked = false;
+		return;
+	}
+	c->freq_ppb = ppb;
+	if ((st == SERVO_LOCKED || st == SERVO_LOCKED_STABLE) != c->locked) {
+		c->locked = !c->locked;
+		pr_info("%s: %s %s %s (%" PRId64 " ns, %.3f ppb)", ifc,
+			clk_name(c->clk), c->locked ? "locked to" :
+			"lost its lock to", clk_name(ref->clk), off, ppb);
+	}
+	if (c->locked) {
+		if (c->avg_n < len) {
+			c->avg_n++;
+		}
+		if (c->avg_n == 1) {
+			c->avg_freq = ppb;
+		}
+		c->avg_freq += (ppb - c->avg_freq) / c->avg_n;
+	}
+}
+
+void cd_follow(struct clockd *d, bool holdover)
+{
+	struct cd_clock *ref = d->ref >= 0 ? &d->clocks[d->ref] : NULL;
+	int64_t off, t;
+	int i;
+
+	for (i = 0; i < d->n_clocks; i++) {
+		struct cd_clock *c = &d->clocks[i];
+
+		if (i == d->ref) {
+			continue;
+		}
+		if (!ref) {
+			follow_holdover(d, c);
+			continue;
+		}
+		if (!d->ref_locked) {
+			continue;	/* nothing worth following yet */
+		}
+		if (holdover) {
+			follow_holdover(d, c);
+			if (cd_compare(c, ref, &off, &t) == 0) {
+				c->offset_ns = off;	/* shown, not used */
+				c->have_offset = true;
+			}
+			continue;
+		}
+		follow_one(d, c, ref);
+	}
+}
