@@ -426,6 +426,37 @@ static enum servo_state servo_of(const struct portd_bus *b)
 	}
 }
 
+/* clockd's word for this port's clock: the servo's state when the clock
+ * is locked to the reference (or is it), else UNLOCKED. */
+static const char *bus_clock_word(const struct portd_bus *b,
+				  const char *iface)
+{
+	unsigned i;
+
+	if (!b->have_servo) {
+		return "UNLOCKED";
+	}
+	for (i = 0; i < b->servo.n_clocks; i++) {
+		const struct ipc_clock_status *c = &b->servo.clocks[i];
+
+		if (strcmp(c->iface, iface)) {
+			continue;
+		}
+		if (!c->locked) {
+			return "UNLOCKED";
+		}
+		switch (b->servo.state) {
+		case IPC_SERVO_LOCKED:
+		case IPC_SERVO_LOCKED_STABLE:
+		case IPC_SERVO_HOLDOVER:
+			return ipc_servo_state_str(b->servo.state);
+		default:
+			return "UNLOCKED";
+		}
+	}
+	return "UNLOCKED";
+}
+
 static void bus_summary(struct portd *d)
 {
 	struct portd_bus *b = d->bus;
@@ -447,6 +478,11 @@ static void bus_summary(struct portd *d)
 	in.sync_interval_ns = (int64_t)(ldexp(1.0, ds->logSyncInterval) *
 					1e9);
 	summary_decide(&in, &so);
+	if (!so.fresh && !in.clock_fault) {
+		/* Not measuring (a master port): what clockd says of this
+		 * port's clock, which it keeps locked to the slave port's. */
+		so.servo = bus_clock_word(b, d->ifname);
+	}
 	clock_identity_str(&d->cds.parent.grandmasterIdentity, gm);
 	snprintf(off, sizeof(off), "-");
 	snprintf(del, sizeof(del), "-");

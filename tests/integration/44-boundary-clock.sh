@@ -117,9 +117,11 @@ done
 n0s1=$(pl_ptp4l_offsets "$PL_DIR/s1.log" | wc -l)
 n0s2=$(pl_ptp4l_offsets "$PL_DIR/s2.log" | wc -l)
 n0fl=$(pl_ptp4l_offsets "$PL_DIR/fl.log" | wc -l)
+w0=$(pl_now)
 sleep "$WINDOW"
 for c in b1 b2 b3; do
-	read -r n mean rms max < <(pl_true_col "$PL_DIR/true-$c" | pl_stats)
+	read -r n mean rms max < <(pl_true_col "$PL_DIR/true-$c" "$w0" |
+				   pl_stats)
 	echo "true error $c: n $n mean $mean ns rms $rms ns max $max ns"
 	t_check "$c: true error RMS within 5 us ($rms ns)" pl_le "$rms" 5000
 done
@@ -150,19 +152,23 @@ for s in s1 s2; do
 	t_check "$s is 2 steps from the grandmaster (BC: 1)" test "$steps" = 2
 done
 
-echo "== pmc over the wire to the boundary clock"
-pl_pmc "$S1" d1 "$PL_DIR/wire.pmc" -4 -- 'GET DEFAULT_DATA_SET' \
-	'GET PARENT_DATA_SET' 'GET PORT_DATA_SET'
-t_check "numberPorts 3" test "$(pl_pmc_val "$PL_DIR/wire.pmc" "$BC_CID" \
-	DEFAULT_DATA_SET numberPorts)" = 3
-t_check "the BC's parent data set names the grandmaster" \
-	test "$(pl_cid_norm "$(pl_pmc_val "$PL_DIR/wire.pmc" "$BC_CID" \
-		PARENT_DATA_SET grandmasterIdentity)")" = "$GM_CID"
-states=$(awk '$1 == "portState" { print $2 }' "$PL_DIR/wire.pmc" |
-	 sort | tr '\n' ' ')
-echo "port states answered: $states"
-t_check "port 2 answers MASTER over the wire" \
-	grep -q "portState *MASTER" "$PL_DIR/wire.pmc"
+echo "== pmc over the wire to the boundary clock, from each downstream link"
+for s in "$S1 d1 2" "$S2 d2 3"; do
+	set -- $s
+	pl_pmc "$1" "$2" "$PL_DIR/wire-$2.pmc" -4 -- 'GET DEFAULT_DATA_SET' \
+		'GET PARENT_DATA_SET' 'GET PORT_DATA_SET'
+	w=$PL_DIR/wire-$2.pmc
+	t_check "$2: numberPorts 3" test "$(pl_pmc_val "$w" "$BC_CID" \
+		DEFAULT_DATA_SET numberPorts)" = 3
+	t_check "$2: the BC's parent data set names the grandmaster" \
+		test "$(pl_cid_norm "$(pl_pmc_val "$w" "$BC_CID" \
+			PARENT_DATA_SET grandmasterIdentity)")" = "$GM_CID"
+	pid=$(pl_pmc_val "$w" "$BC_CID" PORT_DATA_SET portIdentity)
+	st=$(pl_pmc_val "$w" "$BC_CID" PORT_DATA_SET portState)
+	echo "$2: PORT_DATA_SET portIdentity $pid portState $st"
+	t_check "$2: port $3 of the BC answers, MASTER" \
+		test "${pid##*-}:$st" = "$3:MASTER"
+done
 
 echo "== ptp-top --once --json"
 ip netns exec "$BC" "$PTPTOP" --rundir "$RUN" --once --json \
@@ -197,11 +203,18 @@ t_check "ptp-top's JSON says what the test measured" test "$rc" = 0
 
 echo "== SIGTERM"
 kill -TERM "$MER_PID"
-for i in $(seq 50); do
-	kill -0 "$MER_PID" 2>/dev/null || break
+t0=$(date +%s%N)
+# (this shell is its parent: a dead meridian is a zombie until reaped)
+alive() { ps -o stat= -p "$1" 2>/dev/null | grep -qv Z; }
+dead() { ! alive "$1"; }
+for i in $(seq 100); do
+	alive "$MER_PID" || break
 	sleep 0.1
 done
-t_check "meridian exited" ! kill -0 "$MER_PID" 2>/dev/null
+t_check "meridian exited ($(( ($(date +%s%N) - t0) / 1000000 )) ms)" \
+	dead "$MER_PID"
+wait "$MER_PID"
+t_check "... with status 0 ($?)" test "$?" = 0
 left=$(pgrep -f "$PL_DIR/bc.conf" | tr '\n' ' ')
 t_check "no process of the appliance left (${left:-none})" test -z "$left"
 t_check "no socket left in the run directory" \
