@@ -24,6 +24,7 @@
 #include <zmq.h>
 
 #include "bmca.h"
+#include "clkctl.h"
 #include "clock.h"
 #include "config.h"
 #include "linkwatch.h"
@@ -48,7 +49,6 @@ enum portd_timer {
 #define PORTD_TXMAP		64	/* TX ids remembered */
 #define PORTD_PENDING		8	/* follow-up events queued */
 #define PORTD_TXTS_PERIOD_NS	50000000LL	/* TX stamp expiry check */
-#define NM_SAMPLES		3	/* offsets to judge a new master */
 
 /* What main() gives the daemon. */
 struct portd_opts {
@@ -110,30 +110,18 @@ struct portd {
 	bool bmca_due;
 	bool bmca_periodic;		/* ... and it is the periodic tick */
 
-	/* Servo (standalone). */
-	struct servo *servo;
-	struct servo_cfg servo_cfg;	/* as created (initial_freq aside) */
-	bool servo_fresh;		/* no sample since created */
-	struct gate gate;
-	bool locked_once;		/* gate only after the first lock */
-	bool new_master;		/* judging a new master's offsets */
-	unsigned nm_n;			/* ... of which nm_win holds nm_n */
-	int64_t nm_win[NM_SAMPLES];
+	/* Clock control (standalone: common/clkctl, the policy clockd
+	 * runs for a boundary clock; bus: what clockd says). */
+	struct clkctl cc;
+	bool cc_ready;
 	double freq_ppb;		/* last frequency applied to the
 					 * clock (ppb, + = faster) */
 	uint64_t steps;			/* clock steps done */
-	uint64_t gated;			/* offsets the gate rejected */
 	bool have_sample;
 	int64_t sample_mono_ns;		/* when it came (CLOCK_MONOTONIC) */
 	int64_t offset_ns;		/* last sample, local - master */
 	int64_t delay_ns;		/* last sample's path delay */
 	struct clock_identity last_gm;	/* for "new grandmaster" notices */
-	/* The clock refused a step or a frequency change: the servo is in
-	 * fault (summary servo=FAULT), the port was sent PEV_FAULT, and the
-	 * next successful adjustment clears it. */
-	int clock_fault;		/* its errno, 0 = none */
-	bool clock_fault_step;		/* it was a step */
-	uint64_t clock_faults;		/* refusals, in all */
 
 	/* Core counters already reported (peer trouble is logged as the
 	 * counters grow, rate-limited). */

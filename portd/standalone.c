@@ -28,33 +28,26 @@
 #include "portd.h"
 #include "summary.h"
 
-/* A new master is judged on the median of its first NM_SAMPLES offsets;
- * the servo restarts only beyond max(first_step_threshold, this). */
-#define NM_STEP_MIN_NS	1000000		/* 1 ms: 2 s of slewing at 500 ppm */
-
-/* Outlier gate of offsets, applied once the servo has locked. */
-#define GATE_LEN	16
-#define GATE_K		6.0		/* MADs */
-#define GATE_FLOOR_NS	20000		/* never reject within 20 us */
-#define GATE_MAX_REJECT	8		/* then the truth moved: refill */
-
 static int sa_init(struct portd *d)
 {
-	const struct mconf_clock *cc = &d->cfg.clock;
-	struct servo_cfg sc;
+	const struct mconf_clock *mc = &d->cfg.clock;
+	struct clkctl_cfg cfg;
+	struct servo_cfg *sc = &cfg.servo;
 	double f = 0.0;
 	int rc;
 
-	servo_cfg_default(&sc);
-	sc.kind = cc->servo == MCONF_SERVO_LINREG ? SERVO_LINREG : SERVO_PI;
-	sc.sw_ts = d->sw_ts;
-	sc.pi_kp = cc->pi_kp;
-	sc.pi_ki = cc->pi_ki;
-	sc.first_step_threshold = cc->first_step_threshold;
-	sc.step_threshold = cc->step_threshold;
-	sc.max_frequency = d->clk->max_adj;
-	if (cc->max_frequency > 0 && cc->max_frequency < sc.max_frequency) {
-		sc.max_frequency = cc->max_frequency;
+	/* The policy clockd uses too (common/clkctl): gate, new master,
+	 * step or slew, clock faults; its defaults are portd's. */
+	clkctl_cfg_default(&cfg);
+	sc->kind = mc->servo == MCONF_SERVO_LINREG ? SERVO_LINREG : SERVO_PI;
+	sc->sw_ts = d->sw_ts;
+	sc->pi_kp = mc->pi_kp;
+	sc->pi_ki = mc->pi_ki;
+	sc->first_step_threshold = mc->first_step_threshold;
+	sc->step_threshold = mc->step_threshold;
+	sc->max_frequency = d->clk->max_adj;
+	if (mc->max_frequency > 0 && mc->max_frequency < sc->max_frequency) {
+		sc->max_frequency = mc->max_frequency;
 	}
 	rc = clk_getfreq(d->clk, &f);
 	if (rc < 0) {
@@ -63,58 +56,30 @@ static int sa_init(struct portd *d)
 			strerror(-rc));
 		f = 0.0;
 	}
-	sc.initial_freq = f;
+	sc->initial_freq = f;
+	cfg.sync_interval_s = ldexp(1.0, d->pcfg.ds.logSyncInterval);
+	cfg.free_running = mc->free_running;
 	d->freq_ppb = f;
-	d->servo_cfg = sc;
-	d->servo = servo_create(&sc);
-	if (!d->servo) {
-		pr_err("%s: cannot create the %s servo", d->ifname,
-		       servo_kind_str(sc.kind));
-		return -ENOMEM;
+	rc = clkctl_init(&d->cc, &cfg);
+	if (rc < 0) {
+		pr_err("%s: cannot create the %s servo: %s", d->ifname,
+		       servo_kind_str(sc->kind), strerror(-rc));
+		return rc;
 	}
-	servo_sync_interval(d->servo,
-			    ldexp(1.0, d->pcfg.ds.logSyncInterval));
-	d->servo_fresh = true;
-	gate_init(&d->gate, GATE_LEN, GATE_K, GATE_FLOOR_NS,
-		  GATE_MAX_REJECT);
+	d->cc_ready = true;
 	pr_info("%s: %s servo, start %.3f ppb, limit %.0f ppb%s", d->ifname,
-		servo_kind_str(sc.kind), f, sc.max_frequency,
-		cc->free_running ? ", free running (the clock is never "
+		servo_kind_str(sc->kind), f, sc->max_frequency,
+		mc->free_running ? ", free running (the clock is never "
 		"adjusted)" : "");
 	return 0;
 }
 
 static void sa_fini(struct portd *d)
 {
-	if (d->servo) {
-		servo_destroy(d->servo);
-		d->servo = NULL;
+	if (d->cc_ready) {
+		clkctl_fini(&d->cc);
+		d->cc_ready = false;
 	}
-}
-
-/*
- * A servo as at start-up (first_step_threshold applies again), from the
- * frequency applied now. servo_reset() alone keeps the servo's "first
- * update done", so it would never step.
- */
-static void sa_servo_restart(struct portd *d)
-{
-	struct servo_cfg sc = d->servo_cfg;
-	struct servo *s;
-
-	sc.initial_freq = d->freq_ppb;
-	s = servo_create(&sc);
-	if (!s) {
-		pr_warn("%s: cannot create a new servo, resetting the old "
-			"one", d->ifname);
-		servo_reset(d->servo);
-		return;
-	}
-	servo_destroy(d->servo);
-	d->servo = s;
-	d->servo_fresh = true;
-	servo_sync_interval(d->servo,
-			    ldexp(1.0, d->pcfg.ds.logSyncInterval));
 }
 
 /* ---- BMCA ---------------------------------------------------------------- */
@@ -171,193 +136,107 @@ static void queue_simple(struct portd *d, enum pev_type type)
 }
 
 /*
- * The clock refused what the servo asked (EPERM, EINVAL, a PHC that went
- * away): nothing happened to it. The servo starts over from the frequency
- * the clock really has (it would otherwise believe in a step or a
- * frequency that never were), and the port goes FAULTY: it stops claiming
- * to follow its master, and after the core's fault reset it listens again,
- * and the next sample retries the clock. Logged once per fault; while it
- * lasts the retries' refusals are rate-limited.
+ * How the clock took an action clkctl asked for. A refusal (EPERM,
+ * EINVAL, a PHC that went away) means nothing happened to the clock:
+ * clkctl restarts the servo from the frequency the clock really has, and
+ * the port goes FAULTY: it stops claiming to follow its master, and after
+ * the core's fault reset it listens again and the next sample retries.
+ * Logged once per fault; while it lasts, refusals are rate-limited.
  */
-static void sa_clock_fault(struct portd *d, bool step, const char *what,
-			   int err)
+static int sa_result(struct portd *d, enum clkctl_op op, int rc,
+		     const char *what)
 {
-	d->clock_faults++;
-	if (!d->clock_fault) {
+	switch (clkctl_clock_result(&d->cc, op, rc)) {
+	case CLKCTL_FAULT_NEW:
 		pr_err("%s: %s refused to %s: %s; servo fault, port FAULTY "
 		       "until the clock can be adjusted", d->ifname,
-		       clk_name(d->clk), what, strerror(err));
-	} else {
+		       clk_name(d->clk), what, strerror(-rc));
+		queue_simple(d, PEV_FAULT);
+		break;
+	case CLKCTL_FAULT_AGAIN:
 		pl_warn("%s: %s still refuses to %s: %s (%" PRIu64 " times)",
-			d->ifname, clk_name(d->clk), what, strerror(err),
-			d->clock_faults);
+			d->ifname, clk_name(d->clk), what, strerror(-rc),
+			d->cc.faults);
+		queue_simple(d, PEV_FAULT);
+		break;
+	case CLKCTL_CLEARED:
+		pr_notice("%s: %s accepts adjustments again, servo fault "
+			  "cleared", d->ifname, clk_name(d->clk));
+		break;
+	case CLKCTL_OK:
+		break;
 	}
-	d->clock_fault = err;
-	d->clock_fault_step = step;
-	sa_servo_restart(d);
-	d->locked_once = false;
-	d->new_master = false;
-	gate_reset(&d->gate);
-	queue_simple(d, PEV_FAULT);
+	return rc;
 }
 
-/* An adjustment worked: a fault of its kind (or any, once the servo
- * locks) is over. */
-static void sa_clock_ok(struct portd *d, bool step, bool locked)
-{
-	if (!d->clock_fault || (d->clock_fault_step && !step && !locked)) {
-		return;
-	}
-	pr_notice("%s: %s accepts adjustments again, servo fault cleared",
-		  d->ifname, clk_name(d->clk));
-	d->clock_fault = 0;
-}
-
-/* 0, or -errno after sa_clock_fault(). */
-static int sa_adjfreq(struct portd *d, double ppb, bool locked)
+/* Carry out what clkctl asked: step, then frequency, stopping at the
+ * first refusal; the events hold only if everything worked. */
+static void sa_apply(struct portd *d, const struct clkctl_out *o)
 {
 	char what[48];
 	int rc;
 
-	if (d->cfg.clock.free_running) {
-		return 0;	/* freq_ppb stays what the clock has */
-	}
-	rc = clk_adjfreq(d->clk, ppb);
-	if (rc < 0) {
-		snprintf(what, sizeof(what), "adjust frequency %.3f ppb", ppb);
-		sa_clock_fault(d, false, what, -rc);
-		return rc;
-	}
-	d->freq_ppb = ppb;
-	sa_clock_ok(d, false, locked);
-	return 0;
-}
-
-/* 0, or -errno after sa_clock_fault(). */
-static int sa_step(struct portd *d, int64_t offset_ns)
-{
-	char what[48];
-	int rc;
-
-	if (d->cfg.clock.free_running) {
-		return 0;
-	}
-	rc = clk_step(d->clk, -offset_ns);
-	if (rc < 0) {
-		snprintf(what, sizeof(what), "step %" PRId64 " ns",
-			 -offset_ns);
-		sa_clock_fault(d, true, what, -rc);
-		return rc;
-	}
-	d->steps++;
-	pr_notice("%s: clock stepped by %" PRId64 " ns", d->ifname,
-		  -offset_ns);
-	sa_clock_ok(d, true, false);
-	return 0;
-}
-
-static int cmp_i64(const void *a, const void *b)
-{
-	int64_t x = *(const int64_t *)a, y = *(const int64_t *)b;
-
-	return x < y ? -1 : x > y;
-}
-
-/*
- * The first offsets from a new master: the servo restarts (and so steps,
- * as at start-up) only if their median is beyond first_step_threshold and
- * NM_STEP_MIN_NS; smaller differences are slewed by the running servo,
- * which is what linuxptp does with any difference. The floor keeps
- * timestamp noise (tens of us through a bridge) from costing a PI servo
- * its 0.016 / ki of relearning. Returns false while the samples are held
- * back.
- */
-static bool sa_new_master_sample(struct portd *d, int64_t offset)
-{
-	double thr = d->cfg.clock.first_step_threshold * 1e9;
-	int64_t v[NM_SAMPLES], med;
-
-	if (d->servo_fresh || !(thr > 0.0)) {
-		d->new_master = false;	/* nothing to keep or to step */
-		return true;
-	}
-	d->nm_win[d->nm_n++] = offset;
-	if (d->nm_n < NM_SAMPLES) {
-		return false;
-	}
-	d->new_master = false;
-	memcpy(v, d->nm_win, sizeof(v));
-	qsort(v, NM_SAMPLES, sizeof(v[0]), cmp_i64);
-	med = v[NM_SAMPLES / 2];
-	if (thr < NM_STEP_MIN_NS) {
-		thr = NM_STEP_MIN_NS;
-	}
-	if ((double)llabs(med) > thr) {
+	if (o->restarted) {
 		pr_info("%s: new master %" PRId64 " ns away: servo restarts",
-			d->ifname, med);
-		sa_servo_restart(d);
-		d->locked_once = false;
+			d->ifname, o->nm_median_ns);
 	}
-	return true;
+	if (o->step) {
+		rc = clk_step(d->clk, o->step_ns);
+		snprintf(what, sizeof(what), "step %" PRId64 " ns", o->step_ns);
+		if (sa_result(d, CLKCTL_OP_STEP, rc, what) < 0) {
+			return;
+		}
+		d->steps++;
+		pr_notice("%s: clock stepped by %" PRId64 " ns", d->ifname,
+			  o->step_ns);
+	}
+	if (o->adjfreq) {
+		rc = clk_adjfreq(d->clk, o->freq_ppb);
+		snprintf(what, sizeof(what), "adjust frequency %.3f ppb",
+			 o->freq_ppb);
+		if (sa_result(d, CLKCTL_OP_ADJFREQ, rc, what) < 0) {
+			return;
+		}
+		d->freq_ppb = o->freq_ppb;
+	}
+	if (o->unsynced) {
+		queue_simple(d, PEV_UNSYNCED);
+	}
+	if (o->first_lock) {
+		pr_info("%s: servo locked", d->ifname);
+	}
+	if (o->synced && port_core_state(d->pc) == PS_UNCALIBRATED) {
+		queue_simple(d, PEV_SYNCED);
+	}
 }
 
 static void sa_sample(struct portd *d, const struct pact *a)
 {
 	int64_t offset = tmv_to_ns_round(a->u.sample.offset);
-	int64_t delay = tmv_to_ns_round(a->u.sample.delay);
-	int64_t t2 = tmv_to_ns(a->u.sample.t2);
-	enum servo_state st;
-	double ppb;
+	struct clkctl_out o;
 
 	d->have_sample = true;
 	d->sample_mono_ns = portd_mono_ns();
 	d->offset_ns = offset;
-	d->delay_ns = delay;
+	d->delay_ns = tmv_to_ns_round(a->u.sample.delay);
 	d->cds.cur.offsetFromMaster = tmv_to_scaled_ns(a->u.sample.offset);
 	d->cds.cur.meanDelay = tmv_to_scaled_ns(a->u.sample.delay);
 
-	if (d->new_master && !sa_new_master_sample(d, offset)) {
-		return;		/* held back while judging the new master */
-	}
-	if (d->locked_once && !gate_check(&d->gate, offset)) {
-		d->gated++;
+	clkctl_sample(&d->cc, offset, tmv_to_ns(a->u.sample.t2),
+		      d->sample_mono_ns, &o);
+	if (o.gated) {
 		pl_info("%s: offset %" PRId64 " ns rejected as an outlier "
 			"(median %" PRId64 " ns)", d->ifname, offset,
-			gate_median(&d->gate));
+			gate_median(&d->cc.gate));
 		return;
 	}
-	ppb = servo_sample(d->servo, offset, t2, &st);
-	d->servo_fresh = false;
-	pr_debug("%s: offset %" PRId64 " ns delay %" PRId64 " ns freq "
-		 "%.3f ppb %s", d->ifname, offset, delay, ppb,
-		 servo_state_str(st));
-	switch (st) {
-	case SERVO_UNLOCKED:
-		sa_adjfreq(d, ppb, false);
-		break;
-	case SERVO_JUMP:
-		/* a refused step or frequency: the port goes FAULTY instead
-		 * of going on as if the clock had moved */
-		if (sa_step(d, offset) < 0 || sa_adjfreq(d, ppb, false) < 0) {
-			break;
-		}
-		gate_reset(&d->gate);
-		queue_simple(d, PEV_UNSYNCED);
-		break;
-	case SERVO_LOCKED:
-	case SERVO_LOCKED_STABLE:
-		if (sa_adjfreq(d, ppb, true) < 0) {
-			break;
-		}
-		if (!d->locked_once) {
-			pr_info("%s: servo locked", d->ifname);
-		}
-		d->locked_once = true;
-		if (port_core_state(d->pc) == PS_UNCALIBRATED) {
-			queue_simple(d, PEV_SYNCED);
-		}
-		break;
+	if (o.held) {
+		return;		/* judging a new master's offsets */
 	}
+	pr_debug("%s: offset %" PRId64 " ns delay %" PRId64 " ns freq "
+		 "%.3f ppb %s", d->ifname, offset, d->delay_ns, o.freq_ppb,
+		 servo_state_str(o.servo));
+	sa_apply(d, &o);
 }
 
 /*
@@ -365,14 +244,12 @@ static void sa_sample(struct portd *d, const struct pact *a)
  * The servo keeps running, as linuxptp's does: the clock's frequency is
  * still right, and with masters that agree there is nothing to relearn
  * (a restarted PI servo waits 0.016 / ki, tens of seconds with software
- * timestamps, before it locks again). sa_new_master_sample() restarts it
- * only for a master whose time is far from the old one's.
+ * timestamps, before it locks again). clkctl restarts it only for a
+ * master whose time is far from the old one's.
  */
 static void sa_new_master(struct portd *d)
 {
-	gate_reset(&d->gate);
-	d->new_master = true;
-	d->nm_n = 0;
+	clkctl_new_master(&d->cc);
 }
 
 /* ---- summary ------------------------------------------------------------- */
@@ -429,8 +306,8 @@ static void sa_summary(struct portd *d)
 
 	memset(&in, 0, sizeof(in));
 	in.state = port_core_state(d->pc);
-	in.servo = servo_state(d->servo);
-	in.clock_fault = d->clock_fault != 0;
+	in.servo = d->cc.servo ? servo_state(d->cc.servo) : SERVO_UNLOCKED;
+	in.clock_fault = d->cc.fault != 0;
 	in.have_sample = d->have_sample;
 	in.sample_age_ns = portd_mono_ns() - d->sample_mono_ns;
 	in.sync_interval_ns = (int64_t)(ldexp(1.0,
@@ -452,7 +329,7 @@ static void sa_summary(struct portd *d)
 		     d->ifname, port_state_str(in.state), off, d->freq_ppb, del,
 		     so.servo, gm, d->steps,
 		     sum64(pc->rx, 16), sum64(pc->tx, 16),
-		     sum64(pc->rx_err, PTP_E_COUNT), d->gated);
+		     sum64(pc->rx_err, PTP_E_COUNT), d->cc.gated);
 	if (n <= 0 || (size_t)n >= sizeof(line)) {
 		return;
 	}
