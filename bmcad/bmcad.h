@@ -26,21 +26,15 @@
 
 #include "bmca_clock.h"
 #include "config.h"
+#include "daemon.h"
 #include "ipc_msg.h"
 
 #ifndef MERIDIAN_VERSION
 #define MERIDIAN_VERSION "0.1.0-dev"
 #endif
 
-struct bmcad_opts {
-	const char *config_path;
-	const char *rundir;		/* NULL: the config's ipc.rundir */
-	int log_level;			/* -1: the config's */
-	bool syslog;
-};
-
 struct bmcad {
-	struct bmcad_opts opts;
+	struct daemon_opts opts;
 	struct mconf cfg;
 	struct bmca_clock bc;
 	int64_t period_ns;		/* smallest announce interval */

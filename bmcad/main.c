@@ -21,11 +21,6 @@ enum {
 	EXIT_USAGE = 2,
 };
 
-enum {
-	OPT_RUNDIR = 0x100,
-	OPT_SYSLOG,
-};
-
 static void usage(FILE *out)
 {
 	fprintf(out,
@@ -75,46 +70,28 @@ static void usage(FILE *out)
 "  2  usage error\n");
 }
 
-static int parse_args(int argc, char **argv, struct bmcad_opts *o)
+static int parse_args(int argc, char **argv, struct daemon_opts *o)
 {
 	static const struct option lopts[] = {
 		{ "config", required_argument, NULL, 'f' },
-		{ "rundir", required_argument, NULL, OPT_RUNDIR },
+		{ "rundir", required_argument, NULL, DAEMON_OPT_RUNDIR },
 		{ "log-level", required_argument, NULL, 'l' },
-		{ "syslog", no_argument, NULL, OPT_SYSLOG },
+		{ "syslog", no_argument, NULL, DAEMON_OPT_SYSLOG },
 		{ "help", no_argument, NULL, 'h' },
 		{ "version", no_argument, NULL, 'V' },
 		{ NULL, 0, NULL, 0 }
 	};
-	int c;
+	int c, rc;
 
 	while ((c = getopt_long(argc, argv, "f:l:hV", lopts, NULL)) != -1) {
+		rc = daemon_opt("bmcad", c, optarg, o);
+		if (rc < 0) {
+			return rc;
+		}
+		if (rc) {
+			continue;
+		}
 		switch (c) {
-		case 'f':
-			o->config_path = optarg;
-			break;
-		case OPT_RUNDIR:
-			if (optarg[0] != '/' ||
-			    strlen(optarg) > MCONF_RUNDIR_MAX) {
-				fprintf(stderr, "bmcad: --rundir %s: want an "
-					"absolute path of at most %d "
-					"characters\n", optarg,
-					MCONF_RUNDIR_MAX);
-				return -EINVAL;
-			}
-			o->rundir = optarg;
-			break;
-		case 'l':
-			o->log_level = log_level_parse(optarg);
-			if (o->log_level < 0) {
-				fprintf(stderr, "bmcad: --log-level %s: want "
-					"emerg..debug or 0..7\n", optarg);
-				return -EINVAL;
-			}
-			break;
-		case OPT_SYSLOG:
-			o->syslog = true;
-			break;
 		case 'h':
 			usage(stdout);
 			exit(EXIT_OK);
@@ -126,17 +103,12 @@ static int parse_args(int argc, char **argv, struct bmcad_opts *o)
 			return -EINVAL;
 		}
 	}
-	if (optind < argc) {
-		fprintf(stderr, "bmcad: unexpected argument '%s'\n"
-			"Try 'bmcad --help'.\n", argv[optind]);
-		return -EINVAL;
-	}
-	return 0;
+	return daemon_opt_end("bmcad", argc, argv);
 }
 
 int main(int argc, char **argv)
 {
-	struct bmcad_opts o = {
+	struct daemon_opts o = {
 		.config_path = DEFAULT_CONFIG,
 		.log_level = -1,
 	};

@@ -163,9 +163,9 @@ int clockd_setup(struct clockd *d)
 	d->slave = -1;
 	d->ref = -1;
 	d->last_state = -1;
-	if (d->opts.rundir) {
+	if (d->opts.d.rundir) {
 		snprintf(d->cfg.ipc.rundir, sizeof(d->cfg.ipc.rundir), "%s",
-			 d->opts.rundir);
+			 d->opts.d.rundir);
 	}
 	rc = daemon_mkdir_p(d->cfg.ipc.rundir, 0750);
 	if (rc < 0) {
@@ -594,8 +594,8 @@ static void on_signal(struct clockd *d)
 			d->stop = true;
 			break;
 		case SIGHUP:
-			if (d->opts.log_level < 0 &&
-			    daemon_load_config("clockd", d->opts.config_path,
+			if (d->opts.d.log_level < 0 &&
+			    daemon_load_config("clockd", d->opts.d.config_path,
 					       &d->cfg) == 0) {
 				level = d->cfg.logging.level;
 				log_set_level(level);

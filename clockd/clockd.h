@@ -28,6 +28,7 @@
 #include "clkctl.h"
 #include "clock.h"
 #include "config.h"
+#include "daemon.h"
 #include "ipc_msg.h"
 #include "servo.h"
 
@@ -36,10 +37,7 @@
 #endif
 
 struct clockd_opts {
-	const char *config_path;
-	const char *rundir;		/* NULL: the config's ipc.rundir */
-	int log_level;			/* -1: the config's */
-	bool syslog;
+	struct daemon_opts d;		/* -f, --rundir, -l, --syslog */
 	double holdover_spec_s;		/* holdover within spec this long */
 };
 

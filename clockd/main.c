@@ -22,9 +22,7 @@ enum {
 };
 
 enum {
-	OPT_RUNDIR = 0x100,
-	OPT_SYSLOG,
-	OPT_HOLDOVER_SPEC,
+	OPT_HOLDOVER_SPEC = DAEMON_OPT_FIRST_FREE,
 };
 
 static void usage(FILE *out)
@@ -98,9 +96,9 @@ static int parse_args(int argc, char **argv, struct clockd_opts *o)
 {
 	static const struct option lopts[] = {
 		{ "config", required_argument, NULL, 'f' },
-		{ "rundir", required_argument, NULL, OPT_RUNDIR },
+		{ "rundir", required_argument, NULL, DAEMON_OPT_RUNDIR },
 		{ "log-level", required_argument, NULL, 'l' },
-		{ "syslog", no_argument, NULL, OPT_SYSLOG },
+		{ "syslog", no_argument, NULL, DAEMON_OPT_SYSLOG },
 		{ "holdover-spec", required_argument, NULL,
 		  OPT_HOLDOVER_SPEC },
 		{ "help", no_argument, NULL, 'h' },
@@ -108,35 +106,17 @@ static int parse_args(int argc, char **argv, struct clockd_opts *o)
 		{ NULL, 0, NULL, 0 }
 	};
 	char *end;
-	int c;
+	int c, rc;
 
 	while ((c = getopt_long(argc, argv, "f:l:hV", lopts, NULL)) != -1) {
+		rc = daemon_opt("clockd", c, optarg, &o->d);
+		if (rc < 0) {
+			return rc;
+		}
+		if (rc) {
+			continue;
+		}
 		switch (c) {
-		case 'f':
-			o->config_path = optarg;
-			break;
-		case OPT_RUNDIR:
-			if (optarg[0] != '/' ||
-			    strlen(optarg) > MCONF_RUNDIR_MAX) {
-				fprintf(stderr, "clockd: --rundir %s: want an "
-					"absolute path of at most %d "
-					"characters\n", optarg,
-					MCONF_RUNDIR_MAX);
-				return -EINVAL;
-			}
-			o->rundir = optarg;
-			break;
-		case 'l':
-			o->log_level = log_level_parse(optarg);
-			if (o->log_level < 0) {
-				fprintf(stderr, "clockd: --log-level %s: want "
-					"emerg..debug or 0..7\n", optarg);
-				return -EINVAL;
-			}
-			break;
-		case OPT_SYSLOG:
-			o->syslog = true;
-			break;
 		case OPT_HOLDOVER_SPEC:
 			o->holdover_spec_s = strtod(optarg, &end);
 			if (*end || !(o->holdover_spec_s >= 0.0) ||
@@ -157,19 +137,14 @@ static int parse_args(int argc, char **argv, struct clockd_opts *o)
 			return -EINVAL;
 		}
 	}
-	if (optind < argc) {
-		fprintf(stderr, "clockd: unexpected argument '%s'\n"
-			"Try 'clockd --help'.\n", argv[optind]);
-		return -EINVAL;
-	}
-	return 0;
+	return daemon_opt_end("clockd", argc, argv);
 }
 
 int main(int argc, char **argv)
 {
 	struct clockd_opts o = {
-		.config_path = DEFAULT_CONFIG,
-		.log_level = -1,
+		.d.config_path = DEFAULT_CONFIG,
+		.d.log_level = -1,
 		.holdover_spec_s = 1000.0,
 	};
 	struct clockd *d;
@@ -184,13 +159,13 @@ int main(int argc, char **argv)
 		return EXIT_FAIL;
 	}
 	d->opts = o;
-	if (daemon_load_config("clockd", o.config_path, &d->cfg) < 0) {
+	if (daemon_load_config("clockd", o.d.config_path, &d->cfg) < 0) {
 		free(d);
 		return EXIT_FAIL;
 	}
-	log_init("clockd", o.syslog || d->cfg.logging.syslog ?
+	log_init("clockd", o.d.syslog || d->cfg.logging.syslog ?
 		 LOG_DEST_SYSLOG : LOG_DEST_STDERR,
-		 o.log_level >= 0 ? o.log_level : d->cfg.logging.level);
+		 o.d.log_level >= 0 ? o.d.log_level : d->cfg.logging.level);
 	rc = clockd_setup(d);
 	if (rc == 0) {
 		rc = clockd_run(d);

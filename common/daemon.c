@@ -3,6 +3,7 @@
  * daemon.c - plumbing every Meridian daemon shares (see daemon.h).
  */
 #include <errno.h>
+#include <getopt.h>
 #include <signal.h>
 #include <stdio.h>
 #include <string.h>
@@ -14,6 +15,49 @@
 #include "log.h"
 #include "netif.h"
 #include "ptp_time.h"
+
+int daemon_opt(const char *prog, int c, const char *arg,
+	       struct daemon_opts *o)
+{
+	char why[128];
+
+	switch (c) {
+	case 'f':
+		o->config_path = arg;
+		return 1;
+	case DAEMON_OPT_RUNDIR:
+		/* the checks ipc.rundir gets in the configuration */
+		if (mconf_check_rundir(arg, why, sizeof(why)) < 0) {
+			fprintf(stderr, "%s: --rundir %s: %s\n", prog, arg,
+				why);
+			return -EINVAL;
+		}
+		o->rundir = arg;
+		return 1;
+	case 'l':
+		o->log_level = log_level_parse(arg);
+		if (o->log_level < 0) {
+			fprintf(stderr, "%s: --log-level %s: want emerg..debug "
+				"or 0..7\n", prog, arg);
+			return -EINVAL;
+		}
+		return 1;
+	case DAEMON_OPT_SYSLOG:
+		o->syslog = true;
+		return 1;
+	}
+	return 0;
+}
+
+int daemon_opt_end(const char *prog, int argc, char **argv)
+{
+	if (optind < argc) {
+		fprintf(stderr, "%s: unexpected argument '%s'\nTry '%s "
+			"--help'.\n", prog, argv[optind], prog);
+		return -EINVAL;
+	}
+	return 0;
+}
 
 int64_t daemon_mono_ns(void)
 {

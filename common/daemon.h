@@ -14,6 +14,34 @@
 #include "bmca.h"
 #include "config.h"
 
+/* The options every daemon takes (getopt_long values). */
+enum {
+	DAEMON_OPT_RUNDIR = 0x100,	/* --rundir DIR */
+	DAEMON_OPT_SYSLOG,		/* --syslog */
+	DAEMON_OPT_FIRST_FREE		/* a daemon's own start here */
+};
+
+struct daemon_opts {
+	const char *config_path;	/* -f, --config FILE */
+	const char *rundir;		/* --rundir DIR, or NULL */
+	int log_level;			/* -l, --log-level LEVEL, or -1 */
+	bool syslog;			/* --syslog */
+};
+
+/*
+ * One option of getopt_long() (c, arg) if it is one of daemon_opts':
+ * 1 when taken, 0 when c is not one of them, -EINVAL for a bad value
+ * (said on stderr as "PROG: --option VALUE: why").
+ */
+int daemon_opt(const char *prog, int c, const char *arg,
+	       struct daemon_opts *o);
+
+/*
+ * After getopt_long(): -EINVAL (said on stderr, with a hint to --help)
+ * when arguments are left over, else 0.
+ */
+int daemon_opt_end(const char *prog, int argc, char **argv);
+
 /* CLOCK_MONOTONIC in ns. */
 int64_t daemon_mono_ns(void);
 
