@@ -384,17 +384,6 @@ static void bus_ready(struct portd *d, const zmq_pollitem_t *items,
 
 /* ---- telemetry ------------------------------------------------------------ */
 
-static uint64_t sum64(const uint64_t *v, unsigned n)
-{
-	uint64_t s = 0;
-	unsigned i;
-
-	for (i = 0; i < n; i++) {
-		s += v[i];
-	}
-	return s;
-}
-
 static void publish(struct portd *d, const char *topic, int type,
 		    const void *msg)
 {
@@ -462,44 +451,22 @@ static void bus_summary(struct portd *d)
 	struct portd_bus *b = d->bus;
 	const struct port_counters *pc = port_core_counters(d->pc);
 	const struct port_ds *ds = port_core_ds(d->pc);
-	char gm[20], off[24], del[24], line[384], topic[IPC_TOPIC_MAX];
+	char topic[IPC_TOPIC_MAX];
 	struct ipc_port_status ps;
 	struct ipc_health h;
 	struct summary_in in;
 	struct summary_out so;
-	int n;
 
-	memset(&in, 0, sizeof(in));
-	in.state = port_core_state(d->pc);
+	portd_summary_in(d, &in);
 	in.servo = servo_of(b);
 	in.clock_fault = b->have_servo && b->servo.state == IPC_SERVO_FAULT;
-	in.have_sample = d->have_sample;
-	in.sample_age_ns = portd_mono_ns() - d->sample_mono_ns;
-	in.sync_interval_ns = (int64_t)(ldexp(1.0, ds->logSyncInterval) *
-					1e9);
 	summary_decide(&in, &so);
 	if (!so.fresh && !in.clock_fault) {
 		/* Not measuring (a master port): what clockd says of this
 		 * port's clock, which it keeps locked to the slave port's. */
 		so.servo = bus_clock_word(b, d->ifname);
 	}
-	clock_identity_str(&d->cds.parent.grandmasterIdentity, gm);
-	snprintf(off, sizeof(off), "-");
-	snprintf(del, sizeof(del), "-");
-	if (so.fresh) {
-		snprintf(off, sizeof(off), "%" PRId64, d->offset_ns);
-		snprintf(del, sizeof(del), "%" PRId64, d->delay_ns);
-	}
-	n = snprintf(line, sizeof(line), "summary iface=%s state=%s "
-		     "offset_ns=%s freq_ppb=%.3f delay_ns=%s servo=%s gm=%s "
-		     "steps=%" PRIu64 " rx=%" PRIu64 " tx=%" PRIu64
-		     " rxerr=%" PRIu64 " outliers=-\n", d->ifname,
-		     port_state_str(in.state), off, d->freq_ppb, del, so.servo,
-		     gm, d->steps, sum64(pc->rx, 16), sum64(pc->tx, 16),
-		     sum64(pc->rx_err, PTP_E_COUNT));
-	if (n > 0 && (size_t)n < sizeof(line)) {
-		portd_summary_write(d, line, (size_t)n);
-	}
+	portd_summary_print(d, &so, -1);	/* outliers: clockd's */
 
 	memset(&ps, 0, sizeof(ps));
 	snprintf(ps.iface, sizeof(ps.iface), "%s", d->ifname);
@@ -508,9 +475,9 @@ static void bus_summary(struct portd *d)
 	ps.have_sample = so.fresh;
 	ps.offset_ns = so.fresh ? d->offset_ns : 0;
 	ps.delay_ns = so.fresh ? d->delay_ns : 0;
-	ps.rx = sum64(pc->rx, 16);
-	ps.tx = sum64(pc->tx, 16);
-	ps.rx_err = sum64(pc->rx_err, PTP_E_COUNT);
+	ps.rx = portd_sum64(pc->rx, 16);
+	ps.tx = portd_sum64(pc->tx, 16);
+	ps.rx_err = portd_sum64(pc->rx_err, PTP_E_COUNT);
 	ps.rx_unexpected = pc->rx_unexpected;
 	ps.announce_timeouts = pc->announce_timeouts;
 	ps.fmt_evictions = pc->fmt_evicted + pc->fmt_full;

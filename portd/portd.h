@@ -189,8 +189,18 @@ void portd_defer(struct portd *d, const struct pev *ev);
 /* Feed the core what is queued (events, a due STATE_DECISION_EVENT). */
 void portd_drain(struct portd *d);
 
-/* summary line on stdout, never blocking (standalone.c): the line, with
- * its newline; counted in summary_dropped when stdout has no room. */
+/* report.c: the summary line. */
+struct summary_in;
+struct summary_out;
+uint64_t portd_sum64(const uint64_t *v, unsigned n);
+/* One line (with its newline) to stdout, never blocking: counted in
+ * summary_dropped when stdout has no room. */
 void portd_summary_write(struct portd *d, const char *line, size_t len);
+/* The mode-independent inputs of summary_decide() (servo and fault are
+ * the mode's to fill). */
+void portd_summary_in(const struct portd *d, struct summary_in *in);
+/* The summary line from summary_decide()'s verdict; outliers < 0: "-". */
+void portd_summary_print(struct portd *d, const struct summary_out *so,
+			 int64_t outliers);
 
 #endif
