@@ -222,6 +222,12 @@ void clockd_teardown(struct clockd *d)
 		close(d->sigfd);
 	}
 	if (d->lockfd >= 0) {
+		char path[MCONF_RUNDIR_MAX + 16];
+
+		/* Still holding the lock: nobody else owns the file. */
+		snprintf(path, sizeof(path), "%s/clockd.lock",
+			 d->cfg.ipc.rundir);
+		unlink(path);
 		close(d->lockfd);
 	}
 }

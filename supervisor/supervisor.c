@@ -232,6 +232,10 @@ void sup_teardown(struct sup *s)
 	if (all_gone) {
 		unlink_in_rundir(s, IPC_SVC_BMCA ".sock");
 		unlink_in_rundir(s, IPC_SVC_CLOCK ".sock");
+		/* and the lock files of children killed before they could
+		 * remove them */
+		unlink_in_rundir(s, "bmcad.lock");
+		unlink_in_rundir(s, "clockd.lock");
 	}
 	/* Unlink before unlocking: a supervisor starting now either gets
 	 * our lock (and then finds the file gone: it makes a new one) or
