@@ -409,6 +409,7 @@ static void io_port_status(struct cur *c, struct ipc_port_status *m)
 	cur_u64(c, &m->announce_timeouts);
 	cur_u64(c, &m->fmt_evictions);
 	cur_u64(c, &m->bus_dropped);
+	cur_u64(c, &m->bus_refused);
 }
 
 static void io_health(struct cur *c, struct ipc_health *m)

@@ -176,6 +176,7 @@ struct ipc_port_status {
 	uint64_t announce_timeouts;
 	uint64_t fmt_evictions;		/* foreign-master table pressure */
 	uint64_t bus_dropped;		/* bus messages dropped (full queue) */
+	uint64_t bus_refused;		/* bus messages refused (garbage) */
 };
 
 enum ipc_health_state {

@@ -482,6 +482,7 @@ static void bus_summary(struct portd *d)
 	ps.announce_timeouts = pc->announce_timeouts;
 	ps.fmt_evictions = pc->fmt_evicted + pc->fmt_full;
 	ps.bus_dropped = b->dropped;
+	ps.bus_refused = b->bad;
 	if (ipc_topic_port(topic, sizeof(topic), d->ifname, "status") == 0) {
 		publish(d, topic, IPC_T_PORT_STATUS, &ps);
 	}

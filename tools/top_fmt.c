@@ -246,6 +246,7 @@ static void json_port(const struct top_port *p, int64_t now,
 	j_uint(b, &f, "announce_timeouts", st->announce_timeouts);
 	j_uint(b, &f, "fmt_evictions", st->fmt_evictions);
 	j_uint(b, &f, "bus_dropped", st->bus_dropped);
+	j_uint(b, &f, "bus_refused", st->bus_refused);
 	if (p->have_status) {
 		j_int(b, &f, "age_ms", age_ms(now, p->heard_ns));
 	} else {

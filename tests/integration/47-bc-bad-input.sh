@@ -244,6 +244,12 @@ for i in b1 b2 b3; do
 	echo "portd $i: ${l:-no refused line}"
 	t_check "portd $i refused the bad servo status and counts it" \
 		test -n "$l"
+	n=$(python3 -c 'import json, sys
+d = json.load(open(sys.argv[1]))
+print([p.get("bus_refused") for p in d["ports"] if p["iface"] == sys.argv[2]][0])' \
+		"$PL_DIR/top.json" "$i")
+	t_check "ptp-top's JSON shows portd $i's refused bus messages ($n)" \
+		pl_ge "$n" 1
 done
 l=$(grep 'bmcad: .*refused' "$PL_DIR/meridian.log" | tail -n 1)
 echo "bmcad: ${l:-no refused line}"

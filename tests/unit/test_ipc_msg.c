@@ -160,6 +160,7 @@ static void fill_port_status(struct ipc_port_status *m)
 	m->announce_timeouts = 5;
 	m->fmt_evictions = 6;
 	m->bus_dropped = UINT64_MAX;
+	m->bus_refused = 7;
 }
 
 static void fill_health(struct ipc_health *m)
