@@ -19,8 +19,11 @@
 #       Sync and delay request at 16 Hz (log -4), announce 4 Hz. After
 #       convergence and BENCH_BC_SETTLE s, a window of BENCH_BC_WINDOW s:
 #       s1's and s2's reported offsets (one a second) against fl's (RMS
-#       and max ratios), the true error of each BC PHC (read 10 times a
-#       second), the RSS of every process of the appliance and its CPU.
+#       and max ratios; median |offset| ratio too, which one late
+#       timestamp does not swing), the true error of each BC PHC (read 10 times a
+#       second), the RSS and PSS of every process of the appliance (PSS
+#       shares the shared libraries' pages out among their users) and
+#       its CPU.
 #   acc-ptp4l
 #       the same with ptp4l as the boundary clock (`ptp4l -S -i b1 -i b2
 #       -i b3`, free-running: with software timestamps its clock is
@@ -71,7 +74,7 @@ CPU_WINDOW=${BENCH_CPU_WINDOW:-20}
 P16_WINDOW=${BENCH_P16_WINDOW:-30}
 RAN=0
 FAILED=()
-declare -A RATIO_RMS RATIO_MAX
+declare -A RATIO_RMS RATIO_MAX RATIO_MED
 
 # the slaves' and grandmasters' ptp4l configuration at 16 Hz
 p4_16() {	# FILE NAME [KEY VALUE]...
@@ -93,22 +96,30 @@ window_offsets() {
 # N0_s1 N0_s2 N0_fl); prints and records the ratios.
 downstream() {
 	local tag=$1 s n mean rms max nf mf rf xf rr rx worst_r=0 worst_x=0
+	local am af ra worst_a=0
 	read -r nf mf rf xf < <(window_offsets "$tag-fl" "$N0_fl" | pl_stats)
-	echo "$tag: floor fl (direct): n $nf mean $mf rms $rf max $xf ns"
+	af=$(window_offsets "$tag-fl" "$N0_fl" | pl_abs_median)
+	echo "$tag: floor fl (direct): n $nf mean $mf rms $rf max $xf" \
+		"median|x| $af ns"
 	for s in s1 s2; do
 		local v=N0_$s
 		read -r n mean rms max < <(window_offsets "$tag-$s" "${!v}" |
 					   pl_stats)
+		am=$(window_offsets "$tag-$s" "${!v}" | pl_abs_median)
 		rr=$(bc_div "$rms" "$rf")
 		rx=$(bc_div "$max" "$xf")
+		ra=$(bc_div "$am" "$af")
 		echo "$tag: $s through the BC: n $n mean $mean rms $rms" \
-			"max $max ns; / floor: rms $rr max $rx"
+			"max $max median|x| $am ns; / floor: rms $rr max $rx" \
+			"median|x| $ra"
+		worst_a=$(bc_max "$worst_a" "$ra")
 		worst_r=$(bc_max "$worst_r" "$rr")
 		worst_x=$(bc_max "$worst_x" "$rx")
 		[ "$n" -ge $((WINDOW / 2)) ] || FAILED+=("$tag: $s had $n samples")
 	done
 	RATIO_RMS[$tag]=$worst_r
 	RATIO_MAX[$tag]=$worst_x
+	RATIO_MED[$tag]=$worst_a
 	FLOOR_RMS[$tag]=$rf
 }
 declare -A FLOOR_RMS
@@ -203,16 +214,23 @@ acc() {
 			TRUE_MAX[$what-$c]=$max
 		done
 		if [ "$what" = linreg ]; then
-			local maxp=0 sum=0 k p r
+			local maxp=0 sum=0 k p r pss=0 pssp=0 q
 			while read -r k p; do
 				r=$(bc_rss_kib "$p")
+				q=$(bc_pss_kib "$p")
 				sum=$((sum + r))
+				pss=$((pss + q))
 				case $k in portd/*)
-					[ "$r" -gt "$maxp" ] && maxp=$r ;;
+					[ "$r" -gt "$maxp" ] && maxp=$r
+					[ "$q" -gt "$pssp" ] && pssp=$q ;;
 				esac
 			done < <(bc_procs)
 			RSS_PORTD_MAX=$maxp
 			RSS_TOTAL=$sum
+			PSS_PORTD_MAX=$pssp
+			PSS_TOTAL=$pss
+			echo "RSS: largest portd $maxp KiB, appliance $sum KiB;" \
+				"PSS: largest portd $pssp KiB, appliance $pss KiB"
 		fi
 	fi
 	RAN=$((RAN + 1))
@@ -499,6 +517,7 @@ for s in linreg pi ptp4l; do
 		"$(bc_met "${RATIO_RMS[$t]}" 1.1)"
 	bc_res "$lab: max" "${RATIO_MAX[$t]}" "<= 1.1" \
 		"$(bc_met "${RATIO_MAX[$t]}" 1.1)"
+	bc_res "$lab: median abs (robust)" "${RATIO_MED[$t]}" "(info)" "-"
 done
 for s in linreg pi; do
 	for c in b1 b2 b3; do
@@ -537,6 +556,9 @@ if [ -n "${RSS_TOTAL:-}" ]; then
 		"$(bc_met "$RSS_PORTD_MAX" 4096)"
 	bc_res "RSS 3-port appliance, 6 processes (KiB)" "$RSS_TOTAL" \
 		"<= 24576" "$(bc_met "$RSS_TOTAL" 24576)"
+	bc_res "PSS per portd, largest (KiB)" "$PSS_PORTD_MAX" "(info)" "-"
+	bc_res "PSS 3-port appliance, 6 processes (KiB)" "$PSS_TOTAL" \
+		"(info)" "-"
 fi
 [ -n "${RSS_P4BC:-}" ] && bc_res "RSS ptp4l as the 3-port BC (KiB)" \
 	"$RSS_P4BC" "(info)" "-"

@@ -181,6 +181,13 @@ bc_rss_split() {
 	     END { print "anon " a " + file " f }' "/proc/$1/status" 2>/dev/null
 }
 
+# bc_pss_kib PID: Pss in KiB (RSS with each shared page divided among the
+# processes that map it: what the process really adds).
+bc_pss_kib() {
+	awk '$1 == "Pss:" { print $2 }' "/proc/$1/smaps_rollup" 2>/dev/null ||
+		echo 0
+}
+
 # bc_cpu_window SECONDS NAME=PID...: CPU time of each process over a window
 # of SECONDS; sets BC_CPU[NAME] in ms of CPU per second of wall time.
 declare -A BC_CPU
