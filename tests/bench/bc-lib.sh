@@ -118,11 +118,12 @@ bc_sum() {
 }
 
 # bc_converged SLAVE_IF MASTER_IF...: the slave port is SLAVE with the
-# servo locked and its last 5 offsets within 10 us, the others MASTER.
+# servo locked and its last 5 offsets within BC_CONV_NS (10 us), the
+# others MASTER.
 bc_converged() {
 	local s=$1 m
 	shift
-	pl_converged "$(bc_sum "$s")" 5 10000 || return 1
+	pl_converged "$(bc_sum "$s")" 5 "${BC_CONV_NS:-10000}" || return 1
 	for m in "$@"; do
 		[ "$(pl_sum "$(bc_sum "$m")" state)" = MASTER ] || return 1
 	done
