@@ -1,7 +1,11 @@
 # Helpers for the boundary-clock benchmark (tests/bench/02-boundary-
 # clock.sh): the appliance's configuration, a time-stamped log, the
 # processes of a part and their CPU time and RSS, and the results table.
-# Source it after tests/integration/portd-lib.sh.
+# Source it after tests/integration/portd-lib.sh. The configuration and
+# summary helpers (bc_port, bc_conf, bc_sum, bc_converged) are the
+# integration tests' (tests/integration/bc-lib.sh).
+
+. "$(dirname "${BASH_SOURCE[0]}")/../integration/bc-lib.sh"
 
 BC_RES=()
 
@@ -43,47 +47,6 @@ bc_part_end() {
 
 # ---- the appliance ---------------------------------------------------------
 
-# bc_port IFACE FREQ_PPB OFFSET_NS LOG_SYNC [SIMPREFIX]: one port group
-# of a meridian.conf, sim PHC at $PL_DIR/SIMPREFIXIFACE.clk.
-bc_port() {
-	cat <<EOF
-	{
-		interface = "$1";
-		timestamping = "software";
-		clock = "sim";
-		sim_freq_error_ppb = $2;
-		sim_offset_ns = $3L;
-		sim_path = "$PL_DIR/${5:-}$1.clk";
-		log_announce_interval = -2;
-		announce_receipt_timeout = 3;
-		log_sync_interval = $4;
-		log_min_delay_req_interval = $4;
-	}
-EOF
-}
-
-# bc_conf FILE SERVO RUNDIR PORT_GROUP...: the whole meridian.conf.
-bc_conf() {
-	local f=$1 servo=$2 run=$3 g sep=""
-	shift 3
-	{
-		echo "clock = { priority1 = 100; servo = \"$servo\"; };"
-		echo "ports = ("
-		for g in "$@"; do
-			printf '%s%s' "$sep" "$g"
-			sep=$',\n'
-		done
-		echo
-		echo ");"
-		echo "ipc = { rundir = \"$run\"; };"
-		echo "logging = { level = \"info\"; };"
-	} >"$f"
-	"$MERIDIAN" --check-config "$f" >"$f.check" 2>&1 || {
-		cat "$f.check"
-		t_fail "meridian --check-config refuses $f"
-	}
-}
-
 # bc_stamp: copy stdin to stdout, each line prefixed with the epoch time
 # of its arrival (s.us).
 bc_stamp() {
@@ -107,26 +70,6 @@ bc_start() {
 	bc_stamp <"$fifo" >"$3" &
 	T_PIDS+=("$!")
 	BC_LOG=$3
-}
-
-# bc_sum IFACE: the summary lines of portd IFACE (from BC_LOG) in a file;
-# echoes its name.
-bc_sum() {
-	grep "portd\[$1\].*summary " "$BC_LOG" |
-		sed 's/.*summary /summary /' >"$BC_LOG.$1.sum"
-	echo "$BC_LOG.$1.sum"
-}
-
-# bc_converged SLAVE_IF MASTER_IF...: the slave port is SLAVE with the
-# servo locked and its last 5 offsets within BC_CONV_NS (10 us), the
-# others MASTER.
-bc_converged() {
-	local s=$1 m
-	shift
-	pl_converged "$(bc_sum "$s")" 5 "${BC_CONV_NS:-10000}" || return 1
-	for m in "$@"; do
-		[ "$(pl_sum "$(bc_sum "$m")" state)" = MASTER ] || return 1
-	done
 }
 
 # bc_wait_converged TIMEOUT SLAVE_IF MASTER_IF...: wait; sets BC_CONV

@@ -25,6 +25,7 @@
 #     grandmaster as parent, each port's portState;
 #   - SIGTERM to meridian leaves no process and no socket behind.
 . "$(dirname "$0")/portd-lib.sh"
+. "$(dirname "$0")/bc-lib.sh"
 pl_need ptp4l pmc python3
 CLOCKD=$BIN/clockd
 PTPTOP=$BIN/ptp-top
@@ -47,32 +48,7 @@ BC_CID=$(pl_cid_norm "$(pl_cid_from_mac "$(pl_mac "$BC" b1)")")
 echo "grandmaster $GM_CID, boundary clock $BC_CID"
 
 RUN=$PL_DIR/run
-port() {	# IFACE FREQ_PPB OFFSET_NS
-	cat <<EOF
-	{
-		interface = "$1";
-		timestamping = "software";
-		clock = "sim";
-		sim_freq_error_ppb = $2;
-		sim_offset_ns = $3L;
-		sim_path = "$PL_DIR/$1.clk";
-		log_announce_interval = -2;
-		log_sync_interval = -3;
-		log_min_delay_req_interval = -3;
-	}
-EOF
-}
-cat >"$PL_DIR/bc.conf" <<EOF
-clock = { priority1 = 100; servo = "linreg"; };
-ports = (
-$(port b1 30000.0 2000000),
-$(port b2 -20000.0 -3000000),
-$(port b3 50000.0 4000000)
-);
-ipc = { rundir = "$RUN"; };
-logging = { level = "info"; };
-EOF
-"$MERIDIAN" --check-config "$PL_DIR/bc.conf" || t_fail "bc.conf refused"
+bc_conf3 "$PL_DIR/bc.conf" "$RUN"
 
 pl_ptp4l_conf "$PL_DIR/gm.cfg" gm priority1 10
 t_bg "$GM" ptp4l -S -m -f "$PL_DIR/gm.cfg" -i gA -i gF -4 \
@@ -86,19 +62,8 @@ pl_ptp4l "$S1" "$PL_DIR/s1.cfg" d1 s1 -4
 pl_ptp4l "$S2" "$PL_DIR/s2.cfg" d2 s2 -4
 pl_ptp4l "$FL" "$PL_DIR/fl.cfg" fF fl -4
 
-# summary lines of portd IF, out of the supervisor's prefixed log
-bc_sum() {
-	grep "portd\[$1\].*summary " "$PL_DIR/meridian.log" |
-		sed 's/.*summary /summary /' >"$PL_DIR/$1.sum"
-	echo "$PL_DIR/$1.sum"
-}
-bc_converged() {
-	pl_converged "$(bc_sum b1)" 5 10000 &&
-		[ "$(pl_sum "$(bc_sum b2)" state)" = MASTER ] &&
-		[ "$(pl_sum "$(bc_sum b3)" state)" = MASTER ]
-}
 t0=$SECONDS
-if t_wait_for "$CONV_TIMEOUT" bc_converged; then
+if t_wait_for "$CONV_TIMEOUT" bc_converged b1 b2 b3; then
 	t_check "boundary clock converged: b1 SLAVE LOCKED, b2 b3 MASTER ($((SECONDS - t0)) s)" true
 else
 	t_check "boundary clock converged within $CONV_TIMEOUT s" false

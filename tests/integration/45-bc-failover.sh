@@ -39,6 +39,7 @@
 # Then A again (a new ptp4l, same identity): b1 SLAVE of A, b2 MASTER,
 # the downstream slave's parent names A again; the same figures.
 . "$(dirname "$0")/portd-lib.sh"
+. "$(dirname "$0")/bc-lib.sh"
 pl_need ptp4l pmc python3
 [ -x "$BIN/clockd" ] && [ -x "$BIN/bmcad" ] && [ -x "$BIN/ptp-top" ] ||
 	t_fail "clockd, bmcad or ptp-top not built"
@@ -62,33 +63,7 @@ echo "grandmaster A $A_CID (priority1 10), B $B_CID (priority1 20)," \
 	"boundary clock $BC_CID (priority1 100)"
 
 RUN=$PL_DIR/run
-port() {	# IFACE FREQ_PPB OFFSET_NS
-	cat <<EOF
-	{
-		interface = "$1";
-		timestamping = "software";
-		clock = "sim";
-		sim_freq_error_ppb = $2;
-		sim_offset_ns = $3L;
-		sim_path = "$PL_DIR/$1.clk";
-		log_announce_interval = -2;
-		announce_receipt_timeout = 3;
-		log_sync_interval = -3;
-		log_min_delay_req_interval = -3;
-	}
-EOF
-}
-cat >"$PL_DIR/bc.conf" <<EOF
-clock = { priority1 = 100; servo = "linreg"; };
-ports = (
-$(port b1 30000.0 2000000),
-$(port b2 -20000.0 -3000000),
-$(port b3 50000.0 4000000)
-);
-ipc = { rundir = "$RUN"; };
-logging = { level = "info"; };
-EOF
-"$MERIDIAN" --check-config "$PL_DIR/bc.conf" || t_fail "bc.conf refused"
+bc_conf3 "$PL_DIR/bc.conf" "$RUN"
 
 for g in a b; do
 	p=10; [ $g = b ] && p=20
@@ -106,14 +81,9 @@ MER_PID=$T_LAST_PID
 pl_ptp4l "$S3" "$PL_DIR/s3.cfg" d3 s3 -4
 pl_ptp4l "$FL" "$PL_DIR/fl.cfg" fF fl -4
 
-bc_sum() {
-	grep "portd\[$1\].*summary " "$PL_DIR/meridian.log" |
-		sed 's/.*summary /summary /' >"$PL_DIR/$1.sum"
-	echo "$PL_DIR/$1.sum"
-}
 gm_of() { pl_cid_norm "$(pl_sum "$(bc_sum "$1")" gm)"; }
-st_of() { pl_sum "$(bc_sum "$1")" state; }
-steps_of() { pl_sum "$(bc_sum "$1")" steps; }
+st_of() { bc_state "$1"; }
+steps_of() { bc_steps "$1"; }
 # the slave's parent data set: "GM_CID PARENT_CID"
 s3_parent() {
 	pl_pmc_uds s3 "$PL_DIR/s3.pmc" 'GET PARENT_DATA_SET'

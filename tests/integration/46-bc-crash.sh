@@ -29,6 +29,7 @@
 # process of the appliance, no socket, no lock file left, and (after the
 # test's own cleanup) no namespace of this test.
 . "$(dirname "$0")/portd-lib.sh"
+. "$(dirname "$0")/bc-lib.sh"
 pl_need ptp4l pmc python3 pgrep
 [ -x "$BIN/clockd" ] && [ -x "$BIN/bmcad" ] && [ -x "$BIN/ptp-top" ] ||
 	t_fail "clockd, bmcad or ptp-top not built"
@@ -51,32 +52,7 @@ echo "grandmaster $GM_CID, boundary clock $BC_CID"
 
 RUN=$PL_DIR/run
 CONF=$PL_DIR/bc.conf
-port() {	# IFACE FREQ_PPB OFFSET_NS
-	cat <<EOF
-	{
-		interface = "$1";
-		timestamping = "software";
-		clock = "sim";
-		sim_freq_error_ppb = $2;
-		sim_offset_ns = $3L;
-		sim_path = "$PL_DIR/$1.clk";
-		log_announce_interval = -2;
-		log_sync_interval = -3;
-		log_min_delay_req_interval = -3;
-	}
-EOF
-}
-cat >"$CONF" <<EOF
-clock = { priority1 = 100; servo = "linreg"; };
-ports = (
-$(port b1 30000.0 2000000),
-$(port b2 -20000.0 -3000000),
-$(port b3 50000.0 4000000)
-);
-ipc = { rundir = "$RUN"; };
-logging = { level = "info"; };
-EOF
-"$MERIDIAN" --check-config "$CONF" >/dev/null || t_fail "bc.conf refused"
+bc_conf3 "$CONF" "$RUN"
 
 pl_ptp4l_conf "$PL_DIR/gm.cfg" gm priority1 10
 t_bg "$GM" ptp4l -S -m -f "$PL_DIR/gm.cfg" -i gA -i gF -4 \
@@ -90,17 +66,9 @@ pl_ptp4l "$S1" "$PL_DIR/s1.cfg" d1 s1 -4
 pl_ptp4l "$S2" "$PL_DIR/s2.cfg" d2 s2 -4
 pl_ptp4l "$FL" "$PL_DIR/fl.cfg" fF fl -4
 
-bc_sum() {
-	grep "portd\[$1\].*summary " "$PL_DIR/meridian.log" |
-		sed 's/.*summary /summary /' >"$PL_DIR/$1.sum"
-	echo "$PL_DIR/$1.sum"
-}
-st_of() { pl_sum "$(bc_sum "$1")" state; }
-steps_of() { pl_sum "$(bc_sum "$1")" steps; }
-bc_converged() {
-	pl_converged "$(bc_sum b1)" 3 10000 &&
-		[ "$(st_of b2)" = MASTER ] && [ "$(st_of b3)" = MASTER ]
-}
+st_of() { bc_state "$1"; }
+steps_of() { bc_steps "$1"; }
+converged() { bc_converged -k 3 b1 b2 b3; }
 # pid of a child: pid_of bmcad | clockd | portd IFACE
 pid_of() {
 	if [ "$1" = portd ]; then
@@ -146,7 +114,7 @@ EOF
 }
 
 t0=$SECONDS
-t_check "boundary clock converged" t_wait_for "$CONV_TIMEOUT" bc_converged
+t_check "boundary clock converged" t_wait_for "$CONV_TIMEOUT" converged
 echo "converged after $((SECONDS - t0)) s"
 t_check "s1 and s2 parented to the BC, grandmaster the GM" \
 	t_wait_for 30 eval 's_parent_ok s1 && s_parent_ok s2'
@@ -194,7 +162,7 @@ crash() {
 	sleep 1.5
 	tc=""
 	for i in $(seq 150); do
-		if bc_converged && s_parent_ok s1 && s_parent_ok s2; then
+		if converged && s_parent_ok s1 && s_parent_ok s2; then
 			tc=$(awk -v a="$(pl_now)" -v b="$kw" \
 				'BEGIN { printf "%.2f", a - b }')
 			break

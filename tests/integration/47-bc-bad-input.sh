@@ -33,6 +33,7 @@
 #    timestamps see it; at 1200 bad datagrams/s s1 saw single 28 us
 #    offsets, at the ~600/s used here a few us).
 . "$(dirname "$0")/portd-lib.sh"
+. "$(dirname "$0")/bc-lib.sh"
 pl_need ptp4l pmc python3 pgrep
 AFLOOD=$TOOLS/announce_flood
 BUSPORT=$TOOLS/bus_port
@@ -54,34 +55,11 @@ GM_CID=$(pl_cid_norm "$(pl_cid_from_mac "$(pl_mac "$GM" gA)")")
 BC_CID=$(pl_cid_norm "$(pl_cid_from_mac "$(pl_mac "$BC" b1)")")
 
 RUN=$PL_DIR/run
-port() {	# IFACE FREQ_PPB OFFSET_NS [EXTRA LINE]
-	cat <<EOF
-	{
-		interface = "$1";
-		timestamping = "software";
-		clock = "sim";
-		sim_freq_error_ppb = $2;
-		sim_offset_ns = $3L;
-		sim_path = "$PL_DIR/$1.clk";
-		log_announce_interval = -2;
-		log_sync_interval = -3;
-		log_min_delay_req_interval = -3;${4:+
-		$4}
-	}
-EOF
-}
 # conf FILE PRIORITY1 [EXTRA LINE OF b3] [INTERFACE OF b3]
 conf() {
-	cat >"$1" <<EOF
-clock = { priority1 = $2; servo = "linreg"; };
-ports = (
-$(port b1 30000.0 2000000),
-$(port b2 -20000.0 -3000000),
-$(port "${4:-b3}" 50000.0 4000000 "${3:-}")
-);
-ipc = { rundir = "$RUN"; };
-logging = { level = "info"; };
-EOF
+	bc_conf_text linreg "$RUN" "$2" "$(bc_port b1 30000.0 2000000)" \
+		"$(bc_port b2 -20000.0 -3000000)" \
+		"$(bc_port "${4:-b3}" 50000.0 4000000 -3 "" "${3:-}")" >"$1"
 }
 
 echo "== bad configs start nothing"
@@ -128,16 +106,10 @@ t_bg "$BC" "$MERIDIAN" -f "$PL_DIR/bc.conf" --bindir "$WRAP" \
 MER_PID=$T_LAST_PID
 pl_ptp4l "$S1" "$PL_DIR/s1.cfg" d1 s1 -4
 
-bc_sum() {
-	grep "portd\[$1\].*summary " "$PL_DIR/meridian.log" |
-		sed 's/.*summary /summary /' >"$PL_DIR/$1.sum"
-	echo "$PL_DIR/$1.sum"
-}
-st_of() { pl_sum "$(bc_sum "$1")" state; }
-bc_converged() {
-	pl_converged "$(bc_sum b1)" 3 10000 &&
-		[ "$(pl_cid_norm "$(pl_sum "$(bc_sum b1)" gm)")" = "$GM_CID" ] &&
-		[ "$(st_of b2)" = MASTER ] && [ "$(st_of b3)" = MASTER ]
+st_of() { bc_state "$1"; }
+converged() {
+	bc_converged -k 3 b1 b2 b3 &&
+		[ "$(pl_cid_norm "$(pl_sum "$(bc_sum b1)" gm)")" = "$GM_CID" ]
 }
 s1_parent_ok() {
 	pl_pmc_uds s1 "$PL_DIR/s1.pmc" 'GET PARENT_DATA_SET'
@@ -166,7 +138,7 @@ print([p.get("rx_err") for p in d["ports"] if p["iface"] == sys.argv[2]][0])' \
 		"$PL_DIR/top.json" "$1"
 }
 
-t_check "boundary clock converged" t_wait_for "$CONV_TIMEOUT" bc_converged
+t_check "boundary clock converged" t_wait_for "$CONV_TIMEOUT" converged
 t_check "the wrappers started bmcad, clockd and 3 portd" \
 	test "$(sort "$STARTED" | uniq -c | awk '{ printf "%s%s ", $2, $1 }')" \
 	= "bmcad1 clockd1 portd3 "
@@ -258,7 +230,7 @@ grep -E 'refused|bad frames|bus: ' "$PL_DIR/meridian.log" |
 	sed 's/^[^:]*: //' | sed -E 's/[0-9]+ so far/N so far/' | sort |
 	uniq -c | sort -rn | head -n 12
 t_check "still converged (b1 SLAVE LOCKED of the GM, b2 b3 MASTER)" \
-	t_wait_for 5 bc_converged
+	t_wait_for 5 converged
 for i in b1 b2 b3; do
 	echo "$i: $(tail -n 1 "$(bc_sum $i)")"
 done
