@@ -23,6 +23,10 @@
 #include <unistd.h>
 #include <zmq.h>
 
+#ifndef MERIDIAN_VERSION
+#define MERIDIAN_VERSION "0.1.0-dev"
+#endif
+
 #include "ipc.h"
 #include "top_state.h"
 #include "view.h"
@@ -67,7 +71,7 @@ static void usage(FILE *out)
 "  ptp-top [--rundir DIR] [--interval S]\n"
 "  ptp-top --json [--rundir DIR] [--interval S] [--timeout S]\n"
 "  ptp-top --once [--json] [--rundir DIR] [--timeout S]\n"
-"  ptp-top --help\n"
+"  ptp-top --help | --version\n"
 "\n"
 "DESCRIPTION\n"
 "  ptp-top subscribes to the appliance's bus (a ZeroMQ SUB connected to\n"
@@ -117,6 +121,7 @@ static void usage(FILE *out)
 "      --interval S   redraw / print every S seconds (default 1, at least\n"
 "                     0.1)\n"
 "  -h, --help         print this text and exit\n"
+"  -V, --version      print the version and exit\n"
 "\n"
 "OUTPUT\n"
 "  With --json, each line is one object:\n"
@@ -187,11 +192,12 @@ static int parse_args(int argc, char **argv, struct top_opts *o)
 		{ "timeout", required_argument, NULL, OPT_TIMEOUT },
 		{ "interval", required_argument, NULL, OPT_INTERVAL },
 		{ "help", no_argument, NULL, 'h' },
+		{ "version", no_argument, NULL, 'V' },
 		{ NULL, 0, NULL, 0 }
 	};
 	int c;
 
-	while ((c = getopt_long(argc, argv, "h", lopts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "hV", lopts, NULL)) != -1) {
 		switch (c) {
 		case OPT_RUNDIR:
 			if (optarg[0] != '/') {
@@ -219,6 +225,9 @@ static int parse_args(int argc, char **argv, struct top_opts *o)
 				return -EINVAL;
 			}
 			break;
+		case 'V':
+			printf("ptp-top %s\n", MERIDIAN_VERSION);
+			exit(EXIT_OK);
 		case 'h':
 			usage(stdout);
 			exit(EXIT_OK);
