@@ -183,6 +183,8 @@ enum ipc_health_state {
 	IPC_HEALTH_STARTING = 0,
 	IPC_HEALTH_RUNNING,
 	IPC_HEALTH_STOPPING,
+	IPC_HEALTH_BACKOFF,		/* (supervisor) dead, restart pending */
+	IPC_HEALTH_FAILED,		/* (supervisor) given up on it */
 	IPC_HEALTH_STATE_COUNT
 };
 

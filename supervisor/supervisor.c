@@ -37,8 +37,8 @@ void sup_publish_child(struct sup *s, const struct child *c)
 		return;
 	}
 	memset(&h, 0, sizeof(h));
-	/* ipc_health names hold 15 characters: a long interface name is
-	 * cut there, the topic keeps it whole. */
+	/* ipc_health names hold 31 characters: a longer name is cut
+	 * there, the topic keeps it whole. */
 	snprintf(h.name, sizeof(h.name), "%.*s", (int)sizeof(h.name) - 1,
 		 c->name);
 	h.pid = (uint32_t)c->pid;
@@ -49,11 +49,16 @@ void sup_publish_child(struct sup *s, const struct child *c)
 					 MS);
 		break;
 	case CH_IDLE:
+		h.state = IPC_HEALTH_STARTING;	/* pid 0: not started yet */
+		break;
 	case CH_BACKOFF:
-		h.state = IPC_HEALTH_STARTING;	/* pid 0: waiting */
+		h.state = IPC_HEALTH_BACKOFF;	/* pid 0: restart pending */
+		break;
+	case CH_FAILED:
+		h.state = IPC_HEALTH_FAILED;	/* pid 0: given up */
 		break;
 	default:
-		h.state = IPC_HEALTH_STOPPING;	/* pid 0: given up, stopped */
+		h.state = IPC_HEALTH_STOPPING;	/* pid 0: stopped */
 		break;
 	}
 	h.restarts = c->restarts;

@@ -21,6 +21,8 @@ static const char *health_state_str(int st)
 		[IPC_HEALTH_STARTING] = "STARTING",
 		[IPC_HEALTH_RUNNING] = "RUNNING",
 		[IPC_HEALTH_STOPPING] = "STOPPING",
+		[IPC_HEALTH_BACKOFF] = "BACKOFF",
+		[IPC_HEALTH_FAILED] = "FAILED",
 	};
 
 	return st >= 0 && st < IPC_HEALTH_STATE_COUNT ? names[st] : "?";

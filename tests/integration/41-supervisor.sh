@@ -205,9 +205,9 @@ t_check "exit status 2 logged as such" \
 	has "$D/sup.err" "portd/dies: exited with status 2 (usage error"
 t_check "given up after 4 restarts, loudly" \
 	grep -q 'emerg: meridian: portd/dies: .*GIVING UP' "$D/sup.err"
-t_check "proc/portd/dies/: pid 0, STOPPING, restarts=4" \
+t_check "proc/portd/dies/: pid 0, FAILED, restarts=4" \
 	eval '[ "$(health "$D/bus3.out" proc/portd/dies/ pid)" = 0 ] &&
-	      [ "$(health "$D/bus3.out" proc/portd/dies/ state)" = STOPPING ] &&
+	      [ "$(health "$D/bus3.out" proc/portd/dies/ state)" = FAILED ] &&
 	      [ "$(health "$D/bus3.out" proc/portd/dies/ restarts)" = 4 ]'
 n=$(grep -c '^hb/meridian/' "$D/bus3.out")
 t_check "the supervisor never stalled: hb/meridian/ every second ($n in 8 s)" \

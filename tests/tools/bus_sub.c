@@ -41,7 +41,8 @@
 
 static const char *health_str(int st)
 {
-	static const char *const n[] = { "STARTING", "RUNNING", "STOPPING" };
+	static const char *const n[] = { "STARTING", "RUNNING", "STOPPING",
+					 "BACKOFF", "FAILED" };
 
 	return st >= 0 && st < IPC_HEALTH_STATE_COUNT ? n[st] : "?";
 }
