@@ -155,6 +155,9 @@ $(UNIT_BIN): $(patsubst %.c,$(BUILD)/%.o,$(UNIT_SRC)) $(LIB) $(CORE_LIB)
 	@mkdir -p $(@D)
 	$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS) -lcriterion
 
+# The deterministic simulator (tests/sim/), on the core library alone.
+include tests/sim/sim.mk
+
 # ---- test layers ------------------------------------------------------
 
 check: all
