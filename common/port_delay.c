@@ -136,10 +136,16 @@ static void sync_complete(struct port_core *pc, tmv_t t1c, tmv_t t2)
 		delay = pc->link_delay;
 		a.u.sample.rate_ratio = pc->nrate;
 	} else {
-		if (!pc->has_delay) {
-			return;
-		}
-		delay = pc->delay;
+		/*
+		 * No path delay measured yet: use 0, as linuxptp does. A
+		 * clock far off in frequency (100 ppm: 100 us per second
+		 * between a Sync and the next Delay_Req at 1 Hz) measures
+		 * only negative delays until its servo has corrected it, so
+		 * waiting for a sane delay before the first sample can wait
+		 * forever. The offset then carries the path delay until the
+		 * first delay is measured, and the servo slews it away.
+		 */
+		delay = pc->has_delay ? pc->delay : tmv_zero();
 		a.u.sample.rate_ratio = 1.0;
 	}
 	a.u.sample.offset = tmv_sub(tmv_sub(tmv_sub(t2, t1c), delay),

@@ -92,6 +92,7 @@ static const struct pact *dl_sample(const struct pt *t)
  */
 static void dl_example_delay(struct pt *t, bool fup_first)
 {
+	const struct pact *s;
 	uint16_t seq;
 
 	if (fup_first) {
@@ -102,7 +103,14 @@ static void dl_example_delay(struct pt *t, bool fup_first)
 		dl_sync(t, 10, pt_t(1000, 600, 0), 0x18000);
 		dl_fup(t, 10, pt_t(1000, 100, 0), 0x4000);
 	}
-	cr_assert_null(dl_sample(t), "no delay known yet");
+	/* No delay known yet: the sample uses 0 (t2 - t1c = 498.25 ns), so
+	 * a clock far off in frequency, whose first delays are all
+	 * negative, still gets samples (linuxptp does the same). */
+	s = dl_sample(t);
+	cr_assert_not_null(s, "a sample before any delay is known");
+	pt_assert_tmv(s->u.sample.delay, tmv_zero(), "delay 0 until measured");
+	pt_assert_tmv(s->u.sample.offset, pt_t(0, 498, 0x4000),
+		      "offset = t2 - t1c");
 	seq = dl_dreq(t, pt_t(1000, 700, 0));
 	dl_dresp(t, seq, pt_t(1000, 1100, 0), 0x8000, 0);
 	pt_assert_tmv(port_core_delay(t->pc), pt_t(0, 448, 0xE000),
@@ -180,7 +188,7 @@ Test(port_delay, lost_follow_up_and_orphan_follow_up)
 	pt_destroy(&t);
 }
 
-Test(port_delay, lost_delay_resp_no_delay_no_sample)
+Test(port_delay, lost_delay_resp_no_delay_sample_with_zero)
 {
 	const struct port_counters *c;
 	struct ptp_msg m;
@@ -207,7 +215,9 @@ Test(port_delay, lost_delay_resp_no_delay_no_sample)
 	cr_assert(tmv_is_zero(port_core_delay(t.pc)));
 	dl_sync(&t, 11, pt_t(1001, 600, 0), 0);
 	dl_fup(&t, 11, pt_t(1001, 100, 0), 0);
-	cr_assert_null(dl_sample(&t), "no sample without a delay");
+	/* no delay ever measured: the sample carries delay 0 */
+	cr_assert_not_null(dl_sample(&t), "a sample even without a delay");
+	pt_assert_tmv(dl_sample(&t)->u.sample.delay, tmv_zero(), "delay 0");
 	pt_destroy(&t);
 }
 
