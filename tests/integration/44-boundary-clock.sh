@@ -17,7 +17,8 @@
 #   - the TRUE error of every BC PHC (sim - CLOCK_REALTIME, the
 #     grandmaster's time base) over a window: printed, RMS within 5 us;
 #   - the downstream slaves' reported offsets over the same window:
-#     printed next to the floor's; RMS within 5x the floor's + 2 us;
+#     printed next to the floor's; median |offset| within 3x the floor's
+#     + 1 us, and no more samples beyond 10 us than the floor + 1;
 #   - the downstream slaves see the BC's clock as parent and the
 #     grandmaster's identity, stepsRemoved 2 at the slave (1 at the BC),
 #     through pmc over their own UNIX sockets;
@@ -97,9 +98,21 @@ read -r n2 m2 r2 x2 < <(win s2 "$n0s2" | pl_stats)
 echo "floor (ptp4l direct):   n $nf mean $mf rms $rf max $xf ns"
 echo "s1 through the BC (b2): n $n1 mean $m1 rms $r1 max $x1 ns"
 echo "s2 through the BC (b3): n $n2 mean $m2 rms $r2 max $x2 ns"
-lim=$(awk -v f="$rf" 'BEGIN { printf "%.0f", 5 * f + 2000 }')
-t_check "s1 offsets RMS within 5x the floor + 2 us ($r1 <= $lim)" pl_le "$r1" "$lim"
-t_check "s2 offsets RMS within 5x the floor + 2 us ($r2 <= $lim)" pl_le "$r2" "$lim"
+# Judged on the median |offset| and the count of samples beyond 10 us
+# against the floor's: one late software timestamp (tens of us, on any
+# slave, the floor's too) decides an RMS over 20 samples.
+mf=$(win fl "$n0fl" | pl_abs_median)
+bf=$(win fl "$n0fl" | pl_beyond 10000)
+lim=$(awk -v f="$mf" 'BEGIN { printf "%.0f", 3 * f + 1000 }')
+for s in "s1 $n0s1" "s2 $n0s2"; do
+	set -- $s
+	m=$(win "$1" "$2" | pl_abs_median)
+	b=$(win "$1" "$2" | pl_beyond 10000)
+	t_check "$1: median |offset| within 3x the floor's + 1 us ($m <= $lim)" \
+		pl_le "$m" "$lim"
+	t_check "$1: samples beyond 10 us no more than the floor's + 1 ($b, floor $bf)" \
+		test "$b" -le $((bf + 1))
+done
 awk -v a="$r1" -v b="$r2" -v f="$rf" 'BEGIN {
 	printf "ratio to the floor: s1 %.2f, s2 %.2f\n", a / f, b / f }'
 
