@@ -41,8 +41,10 @@ static int take_lock(struct bmcad *b)
 	snprintf(path, sizeof(path), "%s/bmcad.lock", b->cfg.ipc.rundir);
 	b->lockfd = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0640);
 	if (b->lockfd < 0) {
-		pr_err("bmcad: %s: %s", path, strerror(errno));
-		return -errno;
+		int err = errno;
+
+		pr_err("bmcad: %s: %s", path, strerror(err));
+		return -err;
 	}
 	if (flock(b->lockfd, LOCK_EX | LOCK_NB) < 0) {
 		pr_err("bmcad: another bmcad runs on %s (%s is locked)",
@@ -71,8 +73,10 @@ static int setup_bus(struct bmcad *b)
 	}
 	b->router = ipc_socket(b->ctx, ZMQ_ROUTER, ep, true, &ro);
 	if (!b->router) {
-		pr_err("bmcad: bind %s: %s", ep, zmq_strerror(errno));
-		return -errno;
+		int err = errno;
+
+		pr_err("bmcad: bind %s: %s", ep, zmq_strerror(err));
+		return -err;
 	}
 	rc = ipc_endpoint(b->cfg.ipc.rundir, IPC_SVC_PUB, ep, sizeof(ep));
 	if (rc == 0) {

@@ -51,8 +51,10 @@ static int take_lock(struct clockd *d)
 	snprintf(path, sizeof(path), "%s/clockd.lock", d->cfg.ipc.rundir);
 	d->lockfd = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0640);
 	if (d->lockfd < 0) {
-		pr_err("clockd: %s: %s", path, strerror(errno));
-		return -errno;
+		int err = errno;
+
+		pr_err("clockd: %s: %s", path, strerror(err));
+		return -err;
 	}
 	if (flock(d->lockfd, LOCK_EX | LOCK_NB) < 0) {
 		pr_err("clockd: another clockd runs on %s (%s is locked)",
@@ -94,8 +96,10 @@ static int setup_bus(struct clockd *d)
 	}
 	d->pull = ipc_socket(d->ctx, ZMQ_PULL, ep, true, NULL);
 	if (!d->pull) {
-		pr_err("clockd: bind %s: %s", ep, zmq_strerror(errno));
-		return -errno;
+		int err = errno;
+
+		pr_err("clockd: bind %s: %s", ep, zmq_strerror(err));
+		return -err;
 	}
 	d->pub = connect_to(d, ZMQ_PUB, IPC_SVC_PUB);
 	d->sub = connect_to(d, ZMQ_SUB, IPC_SVC_SUB);

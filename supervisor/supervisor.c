@@ -93,9 +93,11 @@ static int find_bindir(struct sup *s)
 
 	if (s->opts.bindir) {
 		if (!realpath(s->opts.bindir, s->bindir)) {
+			int err = errno;
+
 			pr_err("meridian: --bindir %s: %s", s->opts.bindir,
-			       strerror(errno));
-			return -errno;
+			       strerror(err));
+			return -err;
 		}
 		return 0;
 	}
@@ -116,8 +118,10 @@ static int take_lock(struct sup *s)
 		 s->rundir);
 	s->lockfd = open(s->lock_path, O_RDWR | O_CREAT | O_CLOEXEC, 0640);
 	if (s->lockfd < 0) {
-		pr_err("meridian: %s: %s", s->lock_path, strerror(errno));
-		return -errno;
+		int err = errno;
+
+		pr_err("meridian: %s: %s", s->lock_path, strerror(err));
+		return -err;
 	}
 	if (flock(s->lockfd, LOCK_EX | LOCK_NB) < 0) {
 		pr_err("meridian: another meridian supervisor runs on %s (%s "
