@@ -461,9 +461,12 @@ static void bus_summary(struct portd *d)
 	in.servo = servo_of(b);
 	in.clock_fault = b->have_servo && b->servo.state == IPC_SERVO_FAULT;
 	summary_decide(&in, &so);
-	if (!so.fresh && !in.clock_fault) {
-		/* Not measuring (a master port): what clockd says of this
-		 * port's clock, which it keeps locked to the slave port's. */
+	if ((!so.fresh || (b->have_servo &&
+			   b->servo.state == IPC_SERVO_HOLDOVER)) &&
+	    !in.clock_fault) {
+		/* Not measuring (a master port), or clockd holding over
+		 * while this port still measures: what clockd says of this
+		 * port's clock, never LOCKED while clockd is not. */
 		so.servo = bus_clock_word(b, d->ifname);
 	}
 	portd_summary_print(d, &so, -1);	/* outliers: clockd's */
