@@ -235,7 +235,7 @@ Test(ipc_zmq, wrong_frames_are_refused_and_drained)
 	ipc_close(pull);
 }
 
-Test(ipc_zmq, a_second_bind_is_refused_on_tcp_but_not_ipc)
+Test(ipc_zmq, a_second_ipc_bind_steals_the_endpoint)
 {
 	/* Documents the libzmq behaviour the supervisor's lock file is
 	 * for: a second bind to the same ipc:// path succeeds and steals
