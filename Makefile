@@ -99,7 +99,7 @@ FUZZ_FLAGS := -fsanitize=fuzzer-no-link,address,undefined \
               -fno-sanitize-recover=all -fno-omit-frame-pointer
 
 .PHONY: all deps check unit unit-asan fuzz-check fuzz integration bench \
-        asan demo install clean tools core-check
+        asan demo install clean tools core-check sim-report
 .DEFAULT_GOAL := all
 # Keep intermediate objects (fuzz and tool objects come from chained rules).
 .SECONDARY:
@@ -198,6 +198,11 @@ integration: all
 
 bench: all
 	@tests/bench/run
+
+# Every simulator scenario, its figures against the issue-8 targets and a
+# TE plot each: build/sim-report/report.txt and *.svg (needs gnuplot).
+sim-report: $(SIM_BIN)
+	@scripts/sim-report --sim $(SIM_BIN) --out $(BUILD)/sim-report
 
 demo: all
 	@scripts/demo
