@@ -44,7 +44,7 @@ fi
 lab_rms() {
 	awk -v s="$1" '$1 == s ":" && /converged after/ {
 		for (i = 1; i < NF; i++) if ($i == "true:") {
-			n = $(i + 1); rms = $(i + 5); max = $(i + 7) }
+			n = $(i + 1); rms = $(i + 6); max = $(i + 8) }
 		print rms, max, n; exit }' "$LAB"
 }
 
