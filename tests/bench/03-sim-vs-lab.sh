@@ -35,17 +35,21 @@ if [ -n "${BENCH01_LOG:-}" ]; then
 	LAB=$BENCH01_LOG
 	echo "lab: reusing $LAB"
 else
-	LAB=$TMP/bench01.log
+	mkdir -p "$TOP/build/bench"
+	LAB=$TOP/build/bench/01-ordinary-clock.$(date +%Y%m%d-%H%M%S).log
 	echo "lab: running tests/bench/01-ordinary-clock.sh ($SECS s a run)"
 	BENCH_SECONDS=$SECS bash tests/bench/01-ordinary-clock.sh >"$LAB" 2>&1
-	echo "lab: 01 exited $?"
+	echo "lab: 01 exited $? (its output: $LAB)"
 fi
-# lab_rms SERVO: "RMS MAX N" of the true error after convergence
+# lab_rms SERVO: "RMS MAX CONV" of the true error after convergence, CONV
+# the true convergence time (s)
 lab_rms() {
 	awk -v s="$1" '$1 == s ":" && /converged after/ {
-		for (i = 1; i < NF; i++) if ($i == "true:") {
-			n = $(i + 1); rms = $(i + 6); max = $(i + 8) }
-		print rms, max, n; exit }' "$LAB"
+		for (i = 1; i < NF; i++) {
+			if ($i == "true:") { rms = $(i + 6); max = $(i + 8) }
+			if ($i == "(true);") c = $(i - 2)
+		}
+		print rms, max, c; exit }' "$LAB"
 }
 
 # ---- the simulator ------------------------------------------------------
@@ -74,16 +78,17 @@ sim_run() {
 		"$TMP/$servo-$seed.trace"
 }
 
-FMT='%-8s %10s %10s %10s %10s %8s  %s'
-printf "$FMT\n" servo "lab RMS" "lab max" "sim RMS" "sim max" "sim/lab" \
-	"sim per seed (RMS ns)"
+FMT='%-7s %8s %8s %8s %8s %8s %8s %7s  %s'
+printf "$FMT\n" servo "lab RMS" "sim RMS" "lab max" "sim max" "lab conv" \
+	"sim conv" sim/lab "sim per seed: RMS/conv"
 RAN=0
 for servo in pi linreg; do
-	read -r lrms lmax ln < <(lab_rms "$servo")
-	all=() sum=0 k=0 smax=0
+	read -r lrms lmax lconv < <(lab_rms "$servo")
+	all=() sum=0 k=0 smax=0 convs=()
 	for seed in $(seq 1 "$SEEDS"); do
 		read -r r m c < <(sim_run "$servo" "$seed")
-		all+=("$r")
+		all+=("$r/$c")
+		convs+=("$c")
 		if [ "$r" != nan ]; then
 			sum=$(awk -v a="$sum" -v b="$r" 'BEGIN { print a + b }')
 			smax=$(awk -v a="$smax" -v b="$m" \
@@ -96,8 +101,10 @@ for servo in pi linreg; do
 		'BEGIN { printf "%.1f", a / k }')
 	ratio=$(awk -v a="$srms" -v b="${lrms:-nan}" 'BEGIN {
 		if (a + 0 > 0 && b + 0 > 0) printf "%.2f", a / b; else print "-" }')
-	printf "$FMT\n" "$servo" "${lrms:-nan}" "${lmax:-nan}" "$srms" \
-		"$smax" "$ratio" "${all[*]}"
+	sconv=$(printf '%s\n' "${convs[@]}" | sort -g |
+		awk '{ v[n++] = $1 } END { print n ? v[int(n / 2)] : "-" }')
+	printf "$FMT\n" "$servo" "${lrms:-nan}" "$srms" "${lmax:-nan}" \
+		"$smax" "${lconv:--}" "$sconv" "$ratio" "${all[*]}"
 	if [ -n "$lrms" ] && [ "$lrms" != nan ] && [ "$k" -gt 0 ]; then
 		RAN=$((RAN + 1))
 		awk -v r="$ratio" 'BEGIN { exit !(r >= 0.5 && r <= 2) }' &&
@@ -105,8 +112,9 @@ for servo in pi linreg; do
 			echo "  $servo: NOT within a factor of 2"
 	fi
 done
-echo "(true TE in ns after |TE| < 10 us for good; lab: $SECS s per servo," \
-	"one run; sim: $SECS virtual s, mean of $SEEDS seeds, max over them;" \
+echo "(true TE in ns after |TE| < 10 us for good, convergence in s = when" \
+	"that began; lab: $SECS s per servo, one run; sim: $SECS virtual s," \
+	"RMS the mean of $SEEDS seeds, max the max, conv the median;" \
 	"host load $(cut -d' ' -f1-3 /proc/loadavg))"
 [ "$RAN" -eq 2 ] || { echo "03: $RAN of 2 comparisons had data"; \
 	[ -z "${BENCH01_LOG:-}" ] || sed -n '1,40p' "$LAB"; exit 1; }
