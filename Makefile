@@ -151,7 +151,9 @@ $(BUILD)/tests/tools/%: $(BUILD)/tests/tools/%.o $(LIB) $(CORE_LIB)
 	@mkdir -p $(@D)
 	$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS)
 
-$(UNIT_BIN): $(patsubst %.c,$(BUILD)/%.o,$(UNIT_SRC)) $(LIB) $(CORE_LIB)
+# (tests/sim/figures.c: the simulator's pure figures, unit-tested too)
+$(UNIT_BIN): $(patsubst %.c,$(BUILD)/%.o,$(UNIT_SRC)) \
+             $(BUILD)/tests/sim/figures.o $(LIB) $(CORE_LIB)
 	@mkdir -p $(@D)
 	$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS) -lcriterion
 
