@@ -155,6 +155,9 @@ static int setup_servo(struct clockd *d)
 	/* the follow loop runs at the fastest sync rate, 1/16 .. 1 s */
 	lsync = lsync < -4 ? -4 : lsync > 0 ? 0 : lsync;
 	d->period_ns = (int64_t)(ldexp(1.0, lsync) * 1e9);
+	for (i = 0; i < d->n_clocks; i++) {
+		clkfollow_period(&d->clocks[i].fl, d->period_ns * 1e-9);
+	}
 	return 0;
 }
 
@@ -304,7 +307,7 @@ static void apply(struct clockd *d, const struct clkctl_out *o)
 		if (rc < 0) {
 			return;
 		}
-		c->freq_ppb = o->freq_ppb;
+		c->fl.freq_ppb = o->freq_ppb;
 	}
 	if (o->first_lock) {
 		pr_info("%s: servo locked", slave_name(d));
@@ -362,10 +365,10 @@ static void set_slave(struct clockd *d, int i)
 						 * master: judged */
 		return;
 	}
-	new_locked = d->clocks[nc].locked;
+	new_locked = d->clocks[nc].fl.locked;
 	old_locked = oc >= 0 && clkctl_locked(d);
 	f = clkctl_freq(&d->cc);
-	clkctl_new_reference(&d->cc, d->clocks[nc].freq_ppb, new_locked);
+	clkctl_new_reference(&d->cc, d->clocks[nc].fl.freq_ppb, new_locked);
 	d->ref_locked = new_locked;
 	cd_follow_stop(&d->clocks[nc]);
 	if (oc >= 0) {
@@ -375,7 +378,7 @@ static void set_slave(struct clockd *d, int i)
 	pr_notice("clockd: reference clock %s%s (%.3f ppb)",
 		  clk_name(d->clocks[nc].clk), new_locked ?
 		  ", locked: never stepped for the change" : "",
-		  d->clocks[nc].freq_ppb);
+		  d->clocks[nc].fl.freq_ppb);
 }
 
 /* ---- publishing ------------------------------------------------------ */
@@ -431,9 +434,9 @@ static void publish_servo(struct clockd *d, int64_t now)
 				    st == CLKCTL_LOCKED_STABLE;
 			s->freq_ppb = clkctl_freq(&d->cc);
 		} else {
-			s->locked = c->locked && !c->holdover;
-			s->freq_ppb = c->freq_ppb;
-			s->offset_ns = c->have_offset ? c->offset_ns : 0;
+			s->locked = c->fl.locked && !c->fl.holdover;
+			s->freq_ppb = c->fl.freq_ppb;
+			s->offset_ns = c->fl.have_offset ? c->fl.offset_ns : 0;
 		}
 	}
 	m.n_clocks = (uint8_t)i;

@@ -26,6 +26,7 @@
 #include <stdint.h>
 
 #include "clkctl.h"
+#include "clkfollow.h"
 #include "clock.h"
 #include "config.h"
 #include "daemon.h"
@@ -47,18 +48,9 @@ struct cd_clock {
 	char key[MCONF_PATH_LEN + 8];	/* "sim:PATH", "phc:DEV", "system" */
 	int port;			/* the first port using it */
 	bool sim;
-	double freq_ppb;		/* applied (or found at start) */
-	/* following the reference */
-	struct servo *fs;		/* NULL while not following */
-	bool no_step;			/* next servo: never step (locked) */
-	bool locked;
-	bool holdover;
-	double avg_freq;		/* good frequency while locked */
-	unsigned avg_n;
-	bool have_offset;
-	int64_t offset_ns;		/* this clock - reference, last */
-	uint64_t steps;
-	uint64_t faults;
+	/* its frequency, and following the reference (common/clkfollow):
+	 * fl.freq_ppb applied (or found at start), fl.locked, fl.steps.. */
+	struct clkfollow fl;
 	uint64_t cmp_errors;
 };
 

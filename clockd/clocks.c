@@ -111,11 +111,29 @@ static struct clk *open_clock(const struct mconf_port *p, const char *path)
 	}
 }
 
+/* The follower policy's settings for clock c (the period is set once
+ * the sync rates are known: setup_servo). */
+static void follow_cfg(const struct clockd *d, const struct cd_clock *c,
+		       struct clkfollow_cfg *fc)
+{
+	clkfollow_cfg_default(fc);
+	fc->first_step_threshold = d->cfg.clock.first_step_threshold;
+	fc->max_frequency = c->clk->max_adj;
+	if (d->cfg.clock.max_frequency > 0 &&
+	    d->cfg.clock.max_frequency < fc->max_frequency) {
+		fc->max_frequency = d->cfg.clock.max_frequency;
+	}
+	fc->avg_s = FOLLOW_AVG_S;
+	fc->free_running = d->cfg.clock.free_running;
+}
+
 int cd_clocks_open(struct clockd *d)
 {
 	char key[sizeof(d->clocks[0].key)], path[PATH_MAX];
 	struct cd_clock *c;
+	struct clkfollow_cfg fc;
 	int i, j, rc, err;
+	double f;
 
 	for (i = 0; i < d->cfg.n_ports; i++) {
 		const struct mconf_port *p = &d->cfg.ports[i];
@@ -149,15 +167,17 @@ int cd_clocks_open(struct clockd *d)
 			return -err;
 		}
 		d->n_clocks++;
-		rc = clk_getfreq(c->clk, &c->freq_ppb);
+		rc = clk_getfreq(c->clk, &f);
 		if (rc < 0) {
 			pr_warn("%s: %s: cannot read the frequency (%s), "
 				"starting from 0 ppb", p->interface,
 				clk_name(c->clk), strerror(-rc));
-			c->freq_ppb = 0.0;
+			f = 0.0;
 		}
+		follow_cfg(d, c, &fc);
+		clkfollow_init(&c->fl, &fc, f);
 		pr_info("%s: clock %s at %.3f ppb", p->interface,
-			clk_name(c->clk), c->freq_ppb);
+			clk_name(c->clk), f);
 	}
 	return 0;
 }
@@ -167,8 +187,7 @@ void cd_clocks_close(struct clockd *d)
 	int i;
 
 	for (i = 0; i < d->n_clocks; i++) {
-		servo_destroy(d->clocks[i].fs);
-		d->clocks[i].fs = NULL;
+		clkfollow_fini(&d->clocks[i].fl);
 		clk_destroy(d->clocks[i].clk);
 		d->clocks[i].clk = NULL;
 	}
@@ -228,31 +247,31 @@ uint64_t cd_steps(const struct clockd *d)
 	int i;
 
 	for (i = 0; i < d->n_clocks; i++) {
-		n += d->clocks[i].steps;
+		n += d->clocks[i].fl.steps;
 	}
 	return n;
 }
 
 void cd_follow_step(struct clockd *d, int64_t ns)
 {
+	struct clkfollow_out o = { .step = true, .step_ns = ns };
 	int i, rc;
 
 	for (i = 0; i < d->n_clocks; i++) {
 		struct cd_clock *c = &d->clocks[i];
 
-		if (i == d->ref || !c->fs || d->cfg.clock.free_running) {
+		if (i == d->ref || !clkfollow_steps_with_ref(&c->fl)) {
 			continue;
 		}
 		rc = clk_step(c->clk, ns);
+		clkfollow_result(&c->fl, CLKFOLLOW_STEP, &o, rc);
 		if (rc < 0) {
-			c->faults++;
 			pl_err("%s: %s refused to step %" PRId64 " ns with "
 			       "the reference: %s",
 			       d->cfg.ports[c->port].interface,
 			       clk_name(c->clk), ns, strerror(-rc));
 			continue;
 		}
-		c->steps++;
 		pr_notice("%s: %s stepped by %" PRId64 " ns with the "
 			  "reference", d->cfg.ports[c->port].interface,
 			  clk_name(c->clk), ns);
@@ -261,71 +280,58 @@ void cd_follow_step(struct clockd *d, int64_t ns)
 
 void cd_follow_stop(struct cd_clock *c)
 {
-	servo_destroy(c->fs);
-	c->fs = NULL;
-	c->locked = false;
-	c->holdover = false;
-	c->have_offset = false;
-	c->offset_ns = 0;
+	clkfollow_stop(&c->fl);
 }
 
 void cd_follow_start(struct cd_clock *c, double freq_ppb, bool locked)
 {
-	servo_destroy(c->fs);
-	c->fs = NULL;
-	c->freq_ppb = freq_ppb;
-	c->no_step = locked;
-	c->locked = locked;
-	c->holdover = false;
-	c->avg_n = 0;
+	clkfollow_start(&c->fl, freq_ppb, locked);
 }
 
-static int follow_servo(struct clockd *d, struct cd_clock *c)
+/* Set the clock as clkfollow says; false at the first refusal. */
+static bool follow_apply(struct clockd *d, struct cd_clock *c,
+			 const struct clkfollow_out *o, const char *ref)
 {
-	struct servo_cfg sc;
+	const char *ifc = d->cfg.ports[c->port].interface;
+	int rc;
 
-	servo_cfg_default(&sc);
-	sc.kind = SERVO_PI;
-	sc.sw_ts = false;	/* direct comparisons: precise */
-	sc.first_step_threshold = c->no_step ? 0.0 :
-				  d->cfg.clock.first_step_threshold;
-	sc.step_threshold = 0.0;	/* never after the first */
-	sc.max_frequency = c->clk->max_adj;
-	if (d->cfg.clock.max_frequency > 0 &&
-	    d->cfg.clock.max_frequency < sc.max_frequency) {
-		sc.max_frequency = d->cfg.clock.max_frequency;
+	if (o->step) {
+		rc = clk_step(c->clk, o->step_ns);
+		clkfollow_result(&c->fl, CLKFOLLOW_STEP, o, rc);
+		if (rc < 0) {
+			pl_err("%s: %s refused to step %" PRId64 " ns: %s",
+			       ifc, clk_name(c->clk), o->step_ns,
+			       strerror(-rc));
+			return false;
+		}
+		pr_notice("%s: %s stepped by %" PRId64 " ns to %s", ifc,
+			  clk_name(c->clk), o->step_ns, ref);
 	}
-	sc.initial_freq = c->freq_ppb;
-	c->fs = servo_create(&sc);
-	if (!c->fs) {
-		pl_err("%s: cannot create a servo", clk_name(c->clk));
-		return -ENOMEM;
+	if (o->adjfreq) {
+		rc = clk_adjfreq(c->clk, o->freq_ppb);
+		clkfollow_result(&c->fl, CLKFOLLOW_FREQ, o, rc);
+		if (rc < 0) {
+			pl_err("%s: %s refused to %s %.3f ppb: %s", ifc,
+			       clk_name(c->clk),
+			       o->event == CLKFOLLOW_EV_HOLDOVER ? "keep" :
+			       "adjust frequency", o->freq_ppb,
+			       strerror(-rc));
+			return false;
+		}
 	}
-	servo_sync_interval(c->fs, d->period_ns * 1e-9);
-	c->no_step = false;
-	return 0;
+	return true;
 }
 
 static void follow_holdover(struct clockd *d, struct cd_clock *c)
 {
-	double f = c->avg_n ? c->avg_freq : c->freq_ppb;
-	int rc;
+	struct clkfollow_out o;
 
-	if (c->holdover || !c->locked || d->cfg.clock.free_running) {
-		return;
+	if (clkfollow_holdover(&c->fl, &o) &&
+	    follow_apply(d, c, &o, "holdover")) {
+		pr_info("%s: %s in holdover at %.3f ppb",
+			d->cfg.ports[c->port].interface, clk_name(c->clk),
+			o.freq_ppb);
 	}
-	c->holdover = true;
-	rc = clk_adjfreq(c->clk, f);
-	if (rc < 0) {
-		c->faults++;
-		pl_warn("%s: %s refused to keep %.3f ppb: %s",
-			d->cfg.ports[c->port].interface, clk_name(c->clk), f,
-			strerror(-rc));
-		return;
-	}
-	c->freq_ppb = f;
-	pr_info("%s: %s in holdover at %.3f ppb",
-		d->cfg.ports[c->port].interface, clk_name(c->clk), f);
 }
 
 /* One comparison and servo update of a follower. */
@@ -333,8 +339,7 @@ static void follow_one(struct clockd *d, struct cd_clock *c,
 		       struct cd_clock *ref)
 {
 	const char *ifc = d->cfg.ports[c->port].interface;
-	double len = FOLLOW_AVG_S / (d->period_ns * 1e-9), ppb;
-	enum servo_state st;
+	struct clkfollow_out o;
 	int64_t off, t;
 	int rc;
 
@@ -345,59 +350,21 @@ static void follow_one(struct clockd *d, struct cd_clock *c,
 			clk_name(c->clk), clk_name(ref->clk), strerror(-rc));
 		return;
 	}
-	c->offset_ns = off;
-	c->have_offset = true;
-	if (d->cfg.clock.free_running) {
-		return;			/* measure, never steer */
+	if (!clkfollow_sample(&c->fl, off, t, &o)) {
+		return;			/* free running: measured only */
 	}
-	if (c->holdover) {
-		c->holdover = false;
+	if (o.event == CLKFOLLOW_EV_AGAIN) {
 		pr_info("%s: %s follows %s again", ifc, clk_name(c->clk),
 			clk_name(ref->clk));
 	}
-	if (!c->fs && follow_servo(d, c) < 0) {
+	if (!follow_apply(d, c, &o, clk_name(ref->clk))) {
 		return;
 	}
-	ppb = servo_sample(c->fs, off, t, &st);
-	if (st == SERVO_JUMP) {
-		rc = clk_step(c->clk, -off);
-		if (rc < 0) {
-			c->faults++;
-			pl_err("%s: %s refused to step %" PRId64 " ns: %s",
-			       ifc, clk_name(c->clk), -off, strerror(-rc));
-			servo_destroy(c->fs);
-			c->fs = NULL;
-			return;
-		}
-		c->steps++;
-		pr_notice("%s: %s stepped by %" PRId64 " ns to %s", ifc,
-			  clk_name(c->clk), -off, clk_name(ref->clk));
-	}
-	rc = clk_adjfreq(c->clk, ppb);
-	if (rc < 0) {
-		c->faults++;
-		pl_err("%s: %s refused to adjust frequency %.3f ppb: %s", ifc,
-		       clk_name(c->clk), ppb, strerror(-rc));
-		servo_destroy(c->fs);	/* restarts from the real one */
-		c->fs = NULL;
-		c->locked = false;
-		return;
-	}
-	c->freq_ppb = ppb;
-	if ((st == SERVO_LOCKED || st == SERVO_LOCKED_STABLE) != c->locked) {
-		c->locked = !c->locked;
+	if (o.event == CLKFOLLOW_EV_LOCKED || o.event == CLKFOLLOW_EV_LOST) {
 		pr_info("%s: %s %s %s (%" PRId64 " ns, %.3f ppb)", ifc,
-			clk_name(c->clk), c->locked ? "locked to" :
-			"lost its lock to", clk_name(ref->clk), off, ppb);
-	}
-	if (c->locked) {
-		if (c->avg_n < len) {
-			c->avg_n++;
-		}
-		if (c->avg_n == 1) {
-			c->avg_freq = ppb;
-		}
-		c->avg_freq += (ppb - c->avg_freq) / c->avg_n;
+			clk_name(c->clk), c->fl.locked ? "locked to" :
+			"lost its lock to", clk_name(ref->clk), off,
+			o.freq_ppb);
 	}
 }
 
@@ -423,8 +390,8 @@ void cd_follow(struct clockd *d, bool holdover)
 		if (holdover) {
 			follow_holdover(d, c);
 			if (cd_compare(c, ref, &off, &t) == 0) {
-				c->offset_ns = off;	/* shown, not used */
-				c->have_offset = true;
+				clkfollow_observe(&c->fl, off);	/* shown,
+								 * not used */
 			}
 			continue;
 		}
