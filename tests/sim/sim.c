@@ -532,7 +532,6 @@ void sim_hops(struct sim *s)
 		if (s->node[i].kind == SIM_GM) {
 			s->node[i].hops = 0;
 			queue[tail++] = i;
-			break;
 		}
 	}
 	while (head < tail) {
@@ -693,9 +692,12 @@ static void cc_apply(struct sim *s, struct sim_node *n, unsigned phc,
 	if (o->synced) {
 		n->ref_locked = true;
 	}
-	if (!pt || n->kind == SIM_BC) {
-		return;		/* clockd: the port decides by itself */
+	if (!pt) {
+		return;
 	}
+	/* portd: standalone, or (BC) bus.c on_servo hearing clockd's
+	 * status: a step voids the timestamps, a locked servo following
+	 * this port calibrates it */
 	if (o->unsynced) {
 		defer(n, pt, PEV_UNSYNCED);
 	}
@@ -882,6 +884,10 @@ static void bc_periodic(struct sim *s, struct sim_node *n)
 		cc_apply(s, n, (unsigned)n->ref, NULL, &o);
 	}
 	ho = n->slave < 0 || clkctl_state(&n->cc) == CLKCTL_HOLDOVER;
+	if (n->slave >= 0 && cc_locked(n) && !ho &&
+	    port_core_state(n->port[n->slave].pc) == PS_UNCALIBRATED) {
+		defer(n, &n->port[n->slave], PEV_SYNCED);	/* on_servo */
+	}
 	for (p = 0; p < n->n_phc; p++) {
 		struct sim_phc *ph = &n->phc[p];
 

@@ -159,7 +159,7 @@ struct sim_node {
 	unsigned id;
 	char name[SIM_NAME_MAX];
 	enum sim_kind kind;
-	int hops;			/* from the first GM, -1 = unreached */
+	int hops;			/* from the nearest GM, -1 = none */
 	bool dead;
 	struct clock_ds cds;
 	struct time_properties_ds local_tprop;
@@ -265,7 +265,7 @@ int sim_link_add(struct sim *s, unsigned a, unsigned ap, unsigned b,
 		 const struct sim_dir *ba, int64_t corr_ns);
 /* Schedule a scenario event; -1 if full. */
 int sim_sev_add(struct sim *s, const struct sim_sev *ev);
-/* Hops from the first GM over the links (breadth first). */
+/* Hops from the nearest GM over the links (breadth first). */
 void sim_hops(struct sim *s);
 /* PEV_START to every port, the periodic events. */
 void sim_start(struct sim *s);
