@@ -414,7 +414,7 @@ int main(int argc, char **argv)
 		fin.ferr_ppb = ser[i].ferr;
 		fin.n = ser[i].n;
 		fin.period_ns = stat_ns;
-		fin.end_ns = 0;
+		fin.end_ns = s->all_gm_dead_ns > 0 ? s->all_gm_dead_ns : 0;
 		fin.holdover_start_ns = s->all_gm_dead_ns;
 		if (!fin.n || sim_figures(&fin, &fig) < 0) {
 			memset(&fig, 0, sizeof(fig));
