@@ -38,8 +38,12 @@
  * The model takes the clamped value, so there is nothing to wind up.
  *
  * Start-up: the first sample sets x (w unknown: P11 = KF_P11_0); the
- * second measures w; that sample answers JUMP if |offset| is beyond
- * first_step_threshold (or step_threshold), else LOCKED, as the PI does.
+ * next ones measure w; the first sample that leaves it known to
+ * sqrt(KF_LOCK_P11) = 150 ppb (the second one at 1 s with 100 ns of
+ * noise, ~0.7 s of samples at 16 Hz; KF_LOCK_MAX_N samples at most)
+ * answers JUMP if |offset| is beyond first_step_threshold (or
+ * step_threshold), else LOCKED, as the PI does. Locking on a 2-sample
+ * frequency 1/16 s apart would leave ~1.6 ppm of error to slew away.
  * Once locked, an offset beyond step_threshold answers JUMP at the
  * frequency held (as linreg), and the filter goes on across the step.
  *
@@ -66,8 +70,13 @@
 #define KF_R_WIN	64	/* samples in the noise average */
 #define KF_R_CLIP	4.0	/* sigma: an e^2 counts at most this */
 #define KF_CLIP		3.0	/* sigma: innovations clipped here */
-#define KF_RUN		3	/* clipped ones in a row: a change */
-#define KF_TAU		2.0	/* sync intervals to remove the offset */
+#define KF_CUSUM_K	1.0	/* sigma: CUSUM allowance per sample */
+#define KF_CUSUM_H	6.0	/* sigma: CUSUM alarm */
+#define KF_RUN		3	/* samples at least in a change */
+#define KF_RUN_S	0.25	/* s at least in a change */
+#define KF_LOCK_P11	22500.0	/* ppb^2: lock on a frequency this good */
+#define KF_LOCK_MAX_N	64	/* or after this many samples anyway */
+#define KF_TAU		1.0	/* sync intervals to remove the offset */
 
 struct kalman_servo {
 	struct servo base;
@@ -82,7 +91,10 @@ struct kalman_servo {
 	double r;		/* ns^2, measurement noise */
 	double e2;		/* ns^2, average innovation^2 */
 	unsigned e2_n;
-	int run;		/* clipped innovations in a row, signed */
+	double cusum;		/* change detection: signed, sigmas */
+	unsigned run_n;		/* samples in it */
+	double run_s;		/* s, its length */
+	double run_sum;		/* ns, sum of its innovations */
 };
 
 #define to_kf(s) container_of(s, struct kalman_servo, base)
@@ -91,7 +103,7 @@ static void kf_clear(struct kalman_servo *s)
 {
 	s->n = 0;
 	s->locked = false;
-	s->run = 0;
+	s->cusum = 0.0;
 }
 
 /* The rate error, ppb, of an oscillator off by w steered by u. */
@@ -137,6 +149,49 @@ static void kf_noise(struct kalman_servo *s, double e, double p00)
 	}
 }
 
+/*
+ * Change detection: a two-sided CUSUM of the innovations in sigmas,
+ * each clipped to KF_CLIP, less KF_CUSUM_K; beyond KF_CUSUM_H, over at
+ * least KF_RUN samples and KF_RUN_S s, the innovations are not noise:
+ * the frequency moved by about 2 * (mean innovation) / (time of the
+ * run). The covariance grows by that much, so that the next samples
+ * take the filter there. true when it did.
+ */
+static bool kf_change(struct kalman_servo *s, double e, double sd, double dt)
+{
+	double v = e / sd, d;
+
+	if (v > KF_CLIP) {
+		v = KF_CLIP;
+	} else if (v < -KF_CLIP) {
+		v = -KF_CLIP;
+	}
+	if (s->cusum * v < 0.0 || fabs(s->cusum) < 1e-9) {
+		s->cusum = 0.0;
+		s->run_n = 0;
+		s->run_s = 0.0;
+		s->run_sum = 0.0;
+	}
+	s->cusum += v > 0 ? v - KF_CUSUM_K : v + KF_CUSUM_K;
+	if (s->cusum * v <= 0.0) {
+		s->cusum = 0.0;		/* drifted back: no change */
+		return false;
+	}
+	s->run_n++;
+	s->run_s += dt;
+	s->run_sum += e;
+	if (fabs(s->cusum) < KF_CUSUM_H || s->run_n < KF_RUN ||
+	    s->run_s < KF_RUN_S) {
+		return false;
+	}
+	e = s->run_sum / s->run_n;
+	d = 2.0 * e / s->run_s;
+	s->p00 += e * e;
+	s->p11 += d * d;
+	s->cusum = 0.0;
+	return true;
+}
+
 /* One measurement z (ns) after the prediction; dt s since the last. */
 static void kf_update(struct kalman_servo *s, double z, double dt)
 {
@@ -146,24 +201,10 @@ static void kf_update(struct kalman_servo *s, double z, double dt)
 	if (s->locked) {
 		kf_noise(s, e, s->p00);
 	}
-	if (fabs(e) > lim && s->locked) {
-		int sign = e > 0 ? 1 : -1;
-
-		if (s->run * sign < 0) {
-			s->run = 0;
-		}
-		s->run += sign;
-		if (abs(s->run) >= KF_RUN) {
-			/* not noise: the oscillator or the path changed */
-			s->p00 += e * e;
-			s->p11 += (e / dt) * (e / dt);
-			S = s->p00 + s->r;
-			s->run = 0;
-		} else {
-			e = e > 0 ? lim : -lim;		/* Huber */
-		}
-	} else {
-		s->run = 0;
+	if (s->locked && kf_change(s, e, sd, dt)) {
+		S = s->p00 + s->r;
+	} else if (fabs(e) > lim) {
+		e = e > 0 ? lim : -lim;		/* Huber */
 	}
 	k0 = s->p00 / S;
 	k1 = s->p01 / S;
@@ -207,7 +248,7 @@ static double kf_sample(struct servo *servo, int64_t offset, int64_t local,
 		s->x = 0.0;
 		s->p00 = s->r;
 		s->p01 = 0.0;
-		s->run = 0;
+		s->cusum = 0.0;
 		s->last_local = local - offset;
 		*state = SERVO_JUMP;
 		return s->u;
@@ -227,7 +268,7 @@ static double kf_sample(struct servo *servo, int64_t offset, int64_t local,
 	s->last_local = local;
 	kf_predict(s, dt);
 	kf_update(s, z, dt);
-	if (s->n < 2) {
+	if (s->n < KF_LOCK_MAX_N) {
 		s->n++;
 	}
 	if (servo->warm == SERVO_WARM_GO && !s->locked) {
@@ -235,8 +276,10 @@ static double kf_sample(struct servo *servo, int64_t offset, int64_t local,
 		s->w = -s->u / (1.0 + s->u / 1e9);
 		s->p01 = 0.0;
 		s->p11 = KF_WARM_P11;
-	} else if (servo->warm == SERVO_WARM_PENDING && !s->locked) {
-		/* not decided yet: hold initial_freq */
+	} else if (!s->locked && (servo->warm == SERVO_WARM_PENDING ||
+		   (s->p11 > KF_LOCK_P11 && s->n < KF_LOCK_MAX_N))) {
+		/* not decided yet, or the frequency still too uncertain:
+		 * hold initial_freq */
 		*state = SERVO_UNLOCKED;
 		return s->u;
 	}
