@@ -339,6 +339,7 @@ Test(servo_kalman, warm_start)
 	int i, first_lock = -1;
 	unsigned j;
 
+	cfg.sw_ts = true;
 	cfg.initial_freq = kf_cancel(F);
 	for (j = 0; j < 2; j++) {
 		kf_init(&m, &cfg, 300.0, F, v[j].interval);
