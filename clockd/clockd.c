@@ -128,6 +128,7 @@ static int setup_servo(struct clockd *d)
 
 	clkctl_cfg_default(&cfg);
 	cfg.servo.kind = mc->servo == MCONF_SERVO_LINREG ? SERVO_LINREG :
+			 mc->servo == MCONF_SERVO_KALMAN ? SERVO_KALMAN :
 							    SERVO_PI;
 	cfg.servo.pi_kp = mc->pi_kp;
 	cfg.servo.pi_ki = mc->pi_ki;

@@ -61,6 +61,7 @@ enum mconf_profile {
 enum mconf_servo {
 	MCONF_SERVO_PI,
 	MCONF_SERVO_LINREG,
+	MCONF_SERVO_KALMAN,
 };
 
 /* ports[].transport */

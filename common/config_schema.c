@@ -33,6 +33,7 @@ static const struct mconf_enum_name profile_names[] = {
 static const struct mconf_enum_name servo_names[] = {
 	{ "pi", MCONF_SERVO_PI },
 	{ "linreg", MCONF_SERVO_LINREG },
+	{ "kalman", MCONF_SERVO_KALMAN },
 	{ NULL, 0 },
 };
 
@@ -283,8 +284,9 @@ static const struct mconf_item items[] = {
 	     "timeSource (Table 6) announced when this clock is the "
 	     "grandmaster"),
 	ENUM(CLOCK, servo, MCONF_SERVO_PI, servo_names, 0,
-	     "clock servo: pi (linuxptp-compatible) or linreg (linear "
-	     "regression)"),
+	     "clock servo: pi (linuxptp-compatible), linreg (linear "
+	     "regression) or kalman (Kalman filter on offset and frequency: "
+	     "the lowest time error)"),
 	FLOAT(CLOCK, pi_kp, 0.0, 0.0, 1000.0,
 	      "PI proportional constant; 0 = linuxptp's default scaled by the "
 	      "sync interval"),

@@ -64,7 +64,7 @@ static void usage(FILE *f)
 		"  --duration S      virtual seconds to run (600)\n"
 		"  --sync-log L      logSyncInterval and "
 		"logMinDelayReqInterval (0)\n"
-		"  --servo pi|linreg the slave's servo (pi)\n"
+		"  --servo pi|linreg|kalman  the slave's servo (pi)\n"
 		"  --freq-ppb F      slave oscillator's initial error "
 		"(100000)\n"
 		"  --wander W        random-walk wander, ppb/sqrt(s) (1)\n"
@@ -120,6 +120,8 @@ static int parse(int argc, char **argv, struct opts *o)
 				o->servo = SERVO_PI;
 			} else if (!strcmp(optarg, "linreg")) {
 				o->servo = SERVO_LINREG;
+			} else if (!strcmp(optarg, "kalman")) {
+				o->servo = SERVO_KALMAN;
 			} else {
 				fprintf(stderr, "meridian-sim: unknown servo "
 					"%s\n", optarg);

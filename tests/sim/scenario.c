@@ -145,8 +145,10 @@ static int node_kv(struct sim_node_cfg *c, const char *k, const char *val,
 			c->servo = SERVO_PI;
 		} else if (!strcmp(val, "linreg")) {
 			c->servo = SERVO_LINREG;
+		} else if (!strcmp(val, "kalman")) {
+			c->servo = SERVO_KALMAN;
 		} else {
-			return fail(msg, len, "servo: pi or linreg");
+			return fail(msg, len, "servo: pi, linreg or kalman");
 		}
 		return 0;
 	}
