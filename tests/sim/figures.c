@@ -118,6 +118,14 @@ int sim_figures(const struct sim_fig_in *in, struct sim_figures *out)
 	if (c == n) {
 		c = 0;		/* never converged: judge it all */
 	}
+	if (in->judge_from_ns > 0) {
+		size_t j = (size_t)(in->judge_from_ns / in->period_ns);
+
+		if (j > c) {
+			c = j < n ? j : n - 1;
+		}
+	}
+	out->judged_from_s = (double)c * (double)in->period_ns * 1e-9;
 	m = n - c;
 	out->n_judged = m;
 	for (i = c; i < n; i++) {
@@ -188,11 +196,12 @@ int sim_figures_fmt(const struct sim_figures *f, char *buf, size_t len)
 			"dte_l_mtie10_ns=%.1f dte_l_mtie100_ns=%.1f "
 			"dte_l_mtie1000_ns=%.1f dte_h_pp_ns=%.1f "
 			"ferr_rms_ppb=%.3f ferr_max_ppb=%.3f "
-			"holdover100_ns=%.1f holdover1000_ns=%.1f judged=%zu",
+			"holdover100_ns=%.1f holdover1000_ns=%.1f "
+			"judged_from_s=%.1f judged=%zu",
 			f->converged_s, f->converged100_s, f->te_rms_ns,
 			f->te_max_ns, f->cte_ns, f->dte_l_mtie_ns[0],
 			f->dte_l_mtie_ns[1], f->dte_l_mtie_ns[2],
 			f->dte_l_mtie_ns[3], f->dte_h_pp_ns, f->ferr_rms_ppb,
 			f->ferr_max_ppb, f->holdover100_ns, f->holdover1000_ns,
-			f->n_judged);
+			f->judged_from_s, f->n_judged);
 }

@@ -418,6 +418,7 @@ int main(int argc, char **argv)
 		fin.period_ns = stat_ns;
 		fin.end_ns = s->all_gm_dead_ns > 0 ? s->all_gm_dead_ns : 0;
 		fin.holdover_start_ns = s->all_gm_dead_ns;
+		fin.judge_from_ns = (int64_t)llround(sc->judge_s * 1e9);
 		if (!fin.n || sim_figures(&fin, &fig) < 0) {
 			memset(&fig, 0, sizeof(fig));
 		}

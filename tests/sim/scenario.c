@@ -118,6 +118,11 @@ static int run_kv(struct sim_scn *sc, const char *k, double v, char *msg,
 			return fail(msg, len, "wander_ms must be >= 1");
 		}
 		sc->wander_ms = (int64_t)v;
+	} else if (!strcmp(k, "judge_s")) {
+		if (v < 0) {
+			return fail(msg, len, "judge_s must be >= 0");
+		}
+		sc->judge_s = v;
 	} else if (!strcmp(k, "seed")) {
 		if (v < 0 || v != floor(v)) {
 			return fail(msg, len, "bad seed");

@@ -4,12 +4,15 @@
  * network, parsed into a struct sim_scn, then built into a struct sim.
  *
  *   # comment
- *   run duration=3600 stat_ms=100 seed=1 wander_ms=1000
+ *   run duration=3600 stat_ms=100 seed=1 wander_ms=1000 judge_s=60
  *   node NAME gm|oc|bc [key=value...]
  *   link A:P B:Q [delay_ns=N] [jitter=exp:MEAN|normal:SIGMA|none]
  *        [asym_ns=N] [corr_ns=N] [loss=P]
  *   at T kill NODE | link_down A:P B:Q | link_up A:P B:Q |
  *        freq_step NODE PPB
+ *
+ * judge_s: the figures' RMS and max|TE| are judged from this virtual
+ * time on, or from the convergence if that is later (default 0).
  *
  * Node keys: ports, priority1, priority2, clock_class, servo (pi|linreg),
  * sync (logSyncInterval; also the delay request interval unless given),
@@ -36,6 +39,7 @@ struct scn_link {
 struct sim_scn {
 	char name[64];
 	double duration_s;
+	double judge_s;
 	int64_t stat_ms;
 	int64_t wander_ms;
 	uint64_t seed;

@@ -69,6 +69,34 @@ Test(sim_figures, convergence_and_judged_window)
 		  f.te_rms_ns);
 }
 
+/* judge_from_ns later than the convergence moves the judged window */
+Test(sim_figures, judge_from)
+{
+	double te[600];
+	struct sim_figures f;
+	struct sim_fig_in in;
+	size_t i;
+
+	for (i = 0; i < 600; i++) {
+		te[i] = i < 50 ? 5000.0 : i < 300 ? 900.0 : 20.0;
+	}
+	in = in_of(te, 600);
+	cr_assert_eq(sim_figures(&in, &f), 0);
+	cr_expect_float_eq(f.converged_s, 5.0, 1e-9);
+	cr_expect_float_eq(f.judged_from_s, 5.0, 1e-9);
+	cr_expect_float_eq(f.te_max_ns, 900.0, 1e-9);
+	in.judge_from_ns = 30 * 1000000000LL;
+	cr_assert_eq(sim_figures(&in, &f), 0);
+	cr_expect_float_eq(f.converged_s, 5.0, 1e-9, "convergence unchanged");
+	cr_expect_float_eq(f.judged_from_s, 30.0, 1e-9);
+	cr_expect_eq(f.n_judged, 300);
+	cr_expect_float_eq(f.te_max_ns, 20.0, 1e-9);
+	cr_expect_float_eq(f.te_rms_ns, 20.0, 1e-9);
+	in.judge_from_ns = 2 * 1000000000LL;	/* earlier: no effect */
+	cr_assert_eq(sim_figures(&in, &f), 0);
+	cr_expect_float_eq(f.judged_from_s, 5.0, 1e-9);
+}
+
 Test(sim_figures, never_converged)
 {
 	double te[100];
