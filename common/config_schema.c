@@ -65,6 +65,12 @@ static const struct mconf_enum_name delay_names[] = {
 	{ NULL, 0 },
 };
 
+static const struct mconf_enum_name delay_filter_names[] = {
+	{ "median", MCONF_DELAY_FILTER_MEDIAN },
+	{ "mean", MCONF_DELAY_FILTER_MEAN },
+	{ NULL, 0 },
+};
+
 static const struct mconf_enum_name tstamp_names[] = {
 	{ "hardware", MCONF_TSTAMP_HARDWARE },
 	{ "software", MCONF_TSTAMP_SOFTWARE },
@@ -338,6 +344,11 @@ static const struct mconf_item items[] = {
 	INT(PORT, egress_latency, 0, -1000000000, 1000000000, 0,
 	    "ns from the TX timestamp point to the wire; added to TX "
 	    "timestamps"),
+	ENUM(PORT, delay_filter, MCONF_DELAY_FILTER_MEDIAN, delay_filter_names,
+	     0, "path delay filter: median (linuxptp's moving_median) or "
+	     "mean (moving_average: no bias under one-sided jitter)"),
+	INT(PORT, delay_filter_length, 8, 1, 256, 0,
+	    "path delays in the delay filter's window"),
 	INT(PORT, udp_ttl, 1, 1, 255, 0,
 	    "TTL / hop limit of UDP PTP messages"),
 	ENUM(PORT, clock, MCONF_CLK_PHC, clk_names, 0,

@@ -174,6 +174,16 @@ static int node_kv(struct sim_node_cfg *c, const char *k, const char *val,
 		}
 		return 0;
 	}
+	if (!strcmp(k, "delay_filter")) {
+		if (!strcmp(val, "median")) {
+			c->delay_filter = PORT_DF_MEDIAN;
+		} else if (!strcmp(val, "mean")) {
+			c->delay_filter = PORT_DF_MEAN;
+		} else {
+			return fail(msg, len, "delay_filter: median or mean");
+		}
+		return 0;
+	}
 	if (!strcmp(k, "delay")) {
 		if (!strcmp(val, "e2e") || !strcmp(val, "p2p")) {
 			c->p2p = !strcmp(val, "p2p");
@@ -246,6 +256,12 @@ static int node_kv(struct sim_node_cfg *c, const char *k, const char *val,
 		} else {
 			c->xnoise_ns = v;
 		}
+	} else if (!strcmp(k, "delay_filter_len")) {
+		if (!in_range(v, 1, PORT_DF_LEN_MAX)) {
+			return fail(msg, len, "delay_filter_len: 1..%d",
+				    PORT_DF_LEN_MAX);
+		}
+		c->delay_filter_len = (uint16_t)v;
 	} else if (!strcmp(k, "ts_late_p")) {
 		if (v < 0 || v > 1) {
 			return fail(msg, len, "ts_late_p: 0..1");

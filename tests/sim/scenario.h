@@ -18,7 +18,9 @@
  * sync (logSyncInterval; also the delay request interval unless given),
  * delay_req, announce, delay (e2e|p2p), freq_ppb, phc_spread_ppb, wander
  * (random walk, ppb/sqrt(s)), offset_ns, ts (ideal|hw|sw), ts_noise_ns,
- * ts_quant_ns, ts_late_p, ts_late_ns, xnoise_ns. Link: asym_ns makes A->B
+ * ts_quant_ns, ts_late_p, ts_late_ns, xnoise_ns, delay_filter
+ * (median|mean, the ports' path delay filter), delay_filter_len (its
+ * window, 1..256; 8). Link: asym_ns makes A->B
  * longer than B->A by that much (delay_ns is their mean); corr_ns
  * configures the ports' delayAsymmetry for such a link (B +corr/2, A
  * -corr/2).

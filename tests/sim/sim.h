@@ -250,6 +250,8 @@ struct sim_node_cfg {
 	double ts_quant_ns, ts_noise_ns, ts_late_p, ts_late_ns;
 	double xnoise_ns;		/* BC cross-PHC noise sigma */
 	uint64_t seed;			/* the node's models */
+	uint8_t delay_filter;		/* port_core_cfg's, every port */
+	uint16_t delay_filter_len;
 };
 
 /* Fill cfg with the defaults of a kind. */
