@@ -19,7 +19,11 @@
  * model), the measurement noise R (ns^2) is estimated from the
  * innovations (Mehra): R = <e^2> - P00 of the prediction, averaged over
  * the last ~KF_R_WIN samples, with each e^2 clipped to KF_R_CLIP^2 S so
- * that one late timestamp does not inflate it. The gains follow from q,
+ * that one late timestamp does not inflate it. Only innovations whose
+ * prediction is better known than the noise (P00 < R) count, and the
+ * first estimate waits for KF_R_MIN_N of them: right after the start or
+ * a change P00 dominates e^2, and subtracting it drove R to its floor
+ * (the filter then took every sample at face value). The gains follow from q,
  * R and the sync interval: the filter averages over longer when the
  * timestamps are noisier or the samples more frequent.
  *
@@ -27,7 +31,9 @@
  *  - an innovation beyond KF_CLIP sigma (sqrt S) is clipped to it
  *    (Huber): a late timestamp moves the estimate by KF_CLIP sigma at
  *    most, not by its whole lateness;
- *  - KF_RUN such innovations in a row, all of one sign, are a change of
+ *  - KF_RUN such innovations in a row (and KF_RUN_S s at least: at 16 Hz
+ *    four late samples of one-sided path jitter are common, and were
+ *    taken for a frequency step), all of one sign, are a change of
  *    the oscillator (a frequency step) or of the path, not noise: the
  *    covariance is inflated by the error seen (P00 += e^2, P11 +=
  *    (e / dt)^2) and that sample is used in full, so the filter follows
@@ -68,12 +74,13 @@
 #define KF_R_SW		1e6	/* ns^2: first guess, software stamps */
 #define KF_R_MIN	1.0	/* ns^2: integer ns offsets */
 #define KF_R_WIN	64	/* samples in the noise average */
+#define KF_R_MIN_N	16	/* samples before the first estimate */
 #define KF_R_CLIP	4.0	/* sigma: an e^2 counts at most this */
 #define KF_CLIP		3.0	/* sigma: innovations clipped here */
 #define KF_CUSUM_K	1.0	/* sigma: CUSUM allowance per sample */
 #define KF_CUSUM_H	6.0	/* sigma: CUSUM alarm */
 #define KF_RUN		3	/* samples at least in a change */
-#define KF_RUN_S	0.25	/* s at least in a change */
+#define KF_RUN_S	0.5	/* s at least in a change */
 #define KF_LOCK_P11	22500.0	/* ppb^2: lock on a frequency this good */
 #define KF_LOCK_MAX_N	64	/* or after this many samples anyway */
 #define KF_TAU		1.0	/* sync intervals to remove the offset */
@@ -141,7 +148,7 @@ static void kf_noise(struct kalman_servo *s, double e, double p00)
 	} else {
 		s->e2 += (e2 - s->e2) / KF_R_WIN;
 	}
-	if (s->e2_n >= 4) {
+	if (s->e2_n >= KF_R_MIN_N) {
 		s->r = s->e2 - p00;
 		if (s->r < KF_R_MIN) {
 			s->r = KF_R_MIN;
@@ -198,7 +205,7 @@ static void kf_update(struct kalman_servo *s, double z, double dt)
 	double e = z - s->x, S = s->p00 + s->r, sd = sqrt(S);
 	double k0, k1, p00, p01, p11, lim = KF_CLIP * sd;
 
-	if (s->locked) {
+	if (s->locked && s->p00 < s->r) {
 		kf_noise(s, e, s->p00);
 	}
 	if (s->locked && kf_change(s, e, sd, dt)) {
