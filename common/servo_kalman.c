@@ -19,11 +19,11 @@
  * model), the measurement noise R (ns^2) is estimated from the
  * innovations (Mehra): R = <e^2> - P00 of the prediction, averaged over
  * the last ~KF_R_WIN samples, with each e^2 clipped to KF_R_CLIP^2 S so
- * that one late timestamp does not inflate it. Only innovations whose
- * prediction is better known than the noise (P00 < R) count, and the
- * first estimate waits for KF_R_MIN_N of them: right after the start or
- * a change P00 dominates e^2, and subtracting it drove R to its floor
- * (the filter then took every sample at face value). The gains follow from q,
+ * that one late timestamp does not inflate it. The first estimate waits
+ * for KF_R_MIN_N innovations, and the KF_R_MIN_N after a change do not
+ * count: P00 inflated by the change dominates their e^2, and subtracting
+ * it drove R to its floor (the filter then took every sample at face
+ * value). The gains follow from q,
  * R and the sync interval: the filter averages over longer when the
  * timestamps are noisier or the samples more frequent.
  *
@@ -74,7 +74,8 @@
 #define KF_R_SW		1e6	/* ns^2: first guess, software stamps */
 #define KF_R_MIN	1.0	/* ns^2: integer ns offsets */
 #define KF_R_WIN	64	/* samples in the noise average */
-#define KF_R_MIN_N	16	/* samples before the first estimate */
+#define KF_R_MIN_N	16	/* samples before the first estimate, and
+				 * without estimation after a change */
 #define KF_R_CLIP	4.0	/* sigma: an e^2 counts at most this */
 #define KF_CLIP		3.0	/* sigma: innovations clipped here */
 #define KF_CUSUM_K	1.0	/* sigma: CUSUM allowance per sample */
@@ -98,6 +99,7 @@ struct kalman_servo {
 	double r;		/* ns^2, measurement noise */
 	double e2;		/* ns^2, average innovation^2 */
 	unsigned e2_n;
+	unsigned r_hold;	/* samples left without noise estimation */
 	double cusum;		/* change detection: signed, sigmas */
 	unsigned run_n;		/* samples in it */
 	double run_s;		/* s, its length */
@@ -205,11 +207,14 @@ static void kf_update(struct kalman_servo *s, double z, double dt)
 	double e = z - s->x, S = s->p00 + s->r, sd = sqrt(S);
 	double k0, k1, p00, p01, p11, lim = KF_CLIP * sd;
 
-	if (s->locked && s->p00 < s->r) {
+	if (s->locked && !s->r_hold) {
 		kf_noise(s, e, s->p00);
+	} else if (s->r_hold) {
+		s->r_hold--;
 	}
 	if (s->locked && kf_change(s, e, sd, dt)) {
 		S = s->p00 + s->r;
+		s->r_hold = KF_R_MIN_N;
 	} else if (fabs(e) > lim) {
 		e = e > 0 ? lim : -lim;		/* Huber */
 	}
