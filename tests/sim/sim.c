@@ -395,6 +395,10 @@ int sim_node_add(struct sim *s, const struct sim_node_cfg *cfg)
 	n->new_port = -1;
 	n->pub_state = -1;
 	n->pub_slave = -1;
+	n->ho_in_ns = -1;
+	n->ho_out_ns = -1;
+	n->wander_ppb = cfg->wander_ppb;
+	n->holdover_spec_s = cfg->holdover_spec_s;
 
 	/* clockIdentity 02:00:00:ff:fe:00:00:NN */
 	memset(&id, 0, sizeof(id));
@@ -710,6 +714,16 @@ static void bc_class(struct sim *s, struct sim_node *n, uint8_t cls)
 		     clkctl_state_str(clkref_state(&n->cr)));
 		n->bmc->ds.dflt.clockQuality.clockClass = cls;
 		n->bmc->epoch++;
+		if (s->first_kill_ns >= 0 &&
+		    cls == n->cr.cc.cfg.cls.holdover_in && n->ho_in_ns < 0) {
+			n->ho_in_ns = s->now;
+			n->ho_in_class = cls;
+		}
+		if (s->first_kill_ns >= 0 &&
+		    cls == n->cr.cc.cfg.cls.holdover_out && n->ho_out_ns < 0) {
+			n->ho_out_ns = s->now;
+			n->ho_out_class = cls;
+		}
 		bc_decide(s, n, true);
 	}
 }
@@ -791,6 +805,12 @@ static void bc_carry_out(struct sim *s, struct sim_node *n,
 		note(s, "slave %s port %d -> %d", n->name, e->a, e->b);
 		if (e->a >= 0 && e->b >= 0 && n->first_slave_change_ns < 0) {
 			n->first_slave_change_ns = s->now;
+		}
+		if (s->first_kill_ns >= 0 && n->lost_ns < 0 && e->a >= 0) {
+			/* the failover figures: the slave port's master
+			 * is gone (its announce receipt timeout) */
+			n->lost_ns = s->now;
+			n->lost_port = e->a;
 		}
 		if (e->b >= 0 && e->b != n->lost_port && n->lost_ns >= 0 &&
 		    n->new_s1_ns < 0) {
@@ -985,8 +1005,8 @@ static void exec_send(struct sim *s, struct sim_node *n, struct sim_port *pt,
 	sim_queue_push(&s->q, &ev);
 }
 
-/* A BC port's state change: the failover figures (the slave port's loss
- * detectable, the next one SLAVE) and a note. */
+/* A BC port's state change: a note, and the failover figure (the next
+ * slave port SLAVE). */
 static void port_state_note(struct sim *s, struct sim_node *n,
 			    struct sim_port *pt, const struct pact *a)
 {
@@ -998,11 +1018,6 @@ static void port_state_note(struct sim *s, struct sim_node *n,
 	}
 	note(s, "port %s %d %s -> %s", n->name, p, port_state_str(from),
 	     port_state_str(to));
-	if (from == PS_SLAVE && to != PS_SLAVE && n->lost_ns < 0 &&
-	    s->first_kill_ns >= 0) {
-		n->lost_ns = s->now;
-		n->lost_port = p;
-	}
 	if (to == PS_SLAVE && n->lost_ns >= 0 && p != n->lost_port &&
 	    n->new_slave_ns < 0) {
 		n->new_slave_ns = s->now;

@@ -190,14 +190,19 @@ struct sim_node {
 	int64_t last_offset_ns;
 	int64_t first_slave_change_ns;	/* after start, -1 = none */
 	unsigned slave_changes;
-	/* failover: the slave port's announce receipt timeout (it leaves
-	 * SLAVE: the loss is detectable), the next slave port's S1 and
-	 * its SLAVE state, -1 = not yet */
+	/* failover, after the first kill: bmcad drops the slave port (its
+	 * master's announces timed out: the loss is detectable), the next
+	 * slave port's S1 and its SLAVE state; -1 = not yet */
 	int64_t lost_ns;
 	int lost_port;
 	int64_t new_s1_ns;
 	int64_t new_slave_ns;
 	int new_port;
+	/* holdover: the clockClass steps after the first kill (-1: none) */
+	int64_t ho_in_ns, ho_out_ns;
+	uint8_t ho_in_class, ho_out_class;
+	double wander_ppb;		/* W, ppb/sqrt(s) */
+	double holdover_spec_s;
 	uint8_t last_class;
 };
 
