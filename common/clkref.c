@@ -198,10 +198,8 @@ static void ref_actions(struct clkref *r, const struct clkctl_out *o,
 	}
 }
 
-static void set_slave(struct clkref *r, int i, int64_t now_ns,
-		      struct clkref_out *out)
+static void set_slave(struct clkref *r, int i, struct clkref_out *out)
 {
-	struct clkctl_out o;
 	struct clkref_ev *e;
 	int nc, oc = r->ref;
 	bool old_locked, new_locked;
@@ -218,15 +216,10 @@ static void set_slave(struct clkref *r, int i, int64_t now_ns,
 	r->slave_changes++;
 	r->have_master = false;
 	r->slave = i;
+	r->ho_pending = i < 0;
 	if (i < 0) {
-		if (clkctl_holdover(&r->cc, now_ns, &o)) {
-			e = ev_add(out, CLKREF_EV_HOLDOVER_NO_SLAVE, -1, r->ref);
-			if (e) {
-				e->ppb = o.freq_ppb;
-			}
-			ref_actions(r, &o, out);
-		}
-		return;
+		return;		/* holdover at the tick, unless another
+				 * port is slave by then */
 	}
 	nc = r->cfg.port_clock[i];
 	r->cc.cfg.servo.sw_ts = r->cfg.port_sw_ts[i];
@@ -277,9 +270,9 @@ void clkref_decision(struct clkref *r, unsigned port, bool s1,
 	r->dec_s1[port] = s1;
 	r->dec_ns[port] = now_ns;
 	if (s1) {
-		set_slave(r, (int)port, now_ns, out);
+		set_slave(r, (int)port, out);
 	} else if (r->slave == (int)port) {
-		set_slave(r, -1, now_ns, out);
+		set_slave(r, -1, out);
 	}
 }
 
@@ -311,7 +304,7 @@ bool clkref_sample(struct clkref *r, unsigned port,
 		return false;
 	}
 	r->rx_samples++;
-	set_slave(r, (int)port, now_ns, out);
+	set_slave(r, (int)port, out);
 	if (log_sync != r->log_sync) {
 		r->log_sync = log_sync;
 		clkctl_sync_interval(&r->cc, ivl);
@@ -431,6 +424,16 @@ void clkref_tick(struct clkref *r, int64_t now_ns,
 	int c;
 
 	out_clear(out);
+	if (r->slave < 0 && r->ho_pending) {
+		r->ho_pending = false;
+		if (clkctl_holdover(&r->cc, now_ns, &o)) {
+			e = ev_add(out, CLKREF_EV_HOLDOVER_NO_SLAVE, -1, r->ref);
+			if (e) {
+				e->ppb = o.freq_ppb;
+			}
+			ref_actions(r, &o, out);
+		}
+	}
 	if (clkctl_tick(&r->cc, now_ns, &o)) {
 		e = ev_add(out, CLKREF_EV_HOLDOVER_NO_SAMPLE, r->slave, r->ref);
 		if (e) {

@@ -29,8 +29,10 @@
  *     on from the frequency it had as a follower, locked, never stepped
  *     and without re-learning (clkctl_new_reference(.., locked)); the old
  *     reference follows the new one, never stepped if locked.
- *   - No slave port, or no sample for holdover_intervals: holdover; every
- *     follower keeps its good frequency.
+ *   - No slave port (still none at the next tick: bmcad's decisions for
+ *     the ports come one by one, the old slave port's may come before
+ *     the new one's), or no sample for holdover_intervals: holdover;
+ *     every follower keeps its good frequency.
  *   - A step of the reference: every follower with a running servo takes
  *     the same step.
  *
@@ -78,7 +80,8 @@ enum clkref_why {
 enum clkref_ev_type {
 	CLKREF_EV_SLAVE,		/* slave port a -> b (-1: none) */
 	CLKREF_EV_REFERENCE,		/* reference clock, warm?, ppb */
-	CLKREF_EV_HOLDOVER_NO_SLAVE,	/* no slave port: holdover at ppb */
+	CLKREF_EV_HOLDOVER_NO_SLAVE,	/* no slave port (at the tick after
+					 * the decision): holdover at ppb */
 	CLKREF_EV_HOLDOVER_NO_SAMPLE,	/* no sample for a intervals */
 	CLKREF_EV_NEW_MASTER,		/* port: new master, judged */
 	CLKREF_EV_RESTARTED,		/* new master ns away: restart */
@@ -152,6 +155,9 @@ struct clkref {
 	int slave;			/* port, -1: none */
 	int ref;			/* clock, -1: none */
 	bool ref_locked;		/* the others follow it */
+	bool ho_pending;		/* no slave port: holdover at the
+					 * next tick (a burst of decisions
+					 * may name another port first) */
 	struct port_identity master;	/* of the slave port's samples */
 	bool have_master;
 	int8_t log_sync;
