@@ -462,7 +462,8 @@ static void publish_servo(struct clockd *d, int64_t now)
 	m.offset_ns = d->cr.cc.offset_ns;
 	m.clock_class = clkctl_clock_class(&d->cr.cc, now);
 	m.steps = cd_steps(d);
-	m.holdover_ms = (uint64_t)(clkctl_holdover_ns(&d->cr.cc, now) / 1000000);
+	m.holdover_ms = (uint64_t)(clkctl_holdover_ns(&d->cr.cc, now) /
+				   1000000);
 	for (i = 0; i < d->n_clocks && i < IPC_CLOCKS_MAX; i++) {
 		struct ipc_clock_status *s = &m.clocks[i];
 		const struct cd_clock *c = &d->clocks[i];

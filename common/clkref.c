@@ -427,7 +427,8 @@ void clkref_tick(struct clkref *r, int64_t now_ns,
 	if (r->slave < 0 && r->ho_pending) {
 		r->ho_pending = false;
 		if (clkctl_holdover(&r->cc, now_ns, &o)) {
-			e = ev_add(out, CLKREF_EV_HOLDOVER_NO_SLAVE, -1, r->ref);
+			e = ev_add(out, CLKREF_EV_HOLDOVER_NO_SLAVE, -1,
+				   r->ref);
 			if (e) {
 				e->ppb = o.freq_ppb;
 			}
