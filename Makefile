@@ -54,7 +54,8 @@ IPC_SRC    := $(wildcard ipc/*.c)
 # in common/core.allow, so the purity is enforced, not described.
 CORE_NAMES := ptp_time msg tlv mgmt ds bmca bmca_clock port_core port_fmt \
               port_delay port_master port_mgmt servo servo_pi servo_linreg \
-              servo_kalman gate sim_model timers clkctl clkfollow
+              servo_kalman gate sim_model timers clkctl clkfollow \
+              clkref
 CORE_SRC   := $(filter $(patsubst %,common/%.c,$(CORE_NAMES)),$(COMMON_SRC)) \
               ipc/ipc_msg.c
 CORE_OBJ   := $(patsubst %.c,$(BUILD)/%.o,$(CORE_SRC))

@@ -17,9 +17,6 @@
 #include "log.h"
 #include "tstamp.h"
 
-/* The good frequency of a follower: an average over this long. */
-#define FOLLOW_AVG_S	30.0
-
 static int errno_or(int fallback)
 {
 	int e = errno;
@@ -111,27 +108,10 @@ static struct clk *open_clock(const struct mconf_port *p, const char *path)
 	}
 }
 
-/* The follower policy's settings for clock c (the period is set once
- * the sync rates are known: setup_servo). */
-static void follow_cfg(const struct clockd *d, const struct cd_clock *c,
-		       struct clkfollow_cfg *fc)
-{
-	clkfollow_cfg_default(fc);
-	fc->first_step_threshold = d->cfg.clock.first_step_threshold;
-	fc->max_frequency = c->clk->max_adj;
-	if (d->cfg.clock.max_frequency > 0 &&
-	    d->cfg.clock.max_frequency < fc->max_frequency) {
-		fc->max_frequency = d->cfg.clock.max_frequency;
-	}
-	fc->avg_s = FOLLOW_AVG_S;
-	fc->free_running = d->cfg.clock.free_running;
-}
-
 int cd_clocks_open(struct clockd *d)
 {
 	char key[sizeof(d->clocks[0].key)], path[PATH_MAX];
 	struct cd_clock *c;
-	struct clkfollow_cfg fc;
 	int i, j, rc, err;
 	double f;
 
@@ -174,8 +154,7 @@ int cd_clocks_open(struct clockd *d)
 				clk_name(c->clk), strerror(-rc));
 			f = 0.0;
 		}
-		follow_cfg(d, c, &fc);
-		clkfollow_init(&c->fl, &fc, f);
+		c->freq0_ppb = f;
 		pr_info("%s: clock %s at %.3f ppb", p->interface,
 			clk_name(c->clk), f);
 	}
@@ -187,7 +166,6 @@ void cd_clocks_close(struct clockd *d)
 	int i;
 
 	for (i = 0; i < d->n_clocks; i++) {
-		clkfollow_fini(&d->clocks[i].fl);
 		clk_destroy(d->clocks[i].clk);
 		d->clocks[i].clk = NULL;
 	}
@@ -243,158 +221,34 @@ int cd_compare(struct cd_clock *a, struct cd_clock *b, int64_t *off_ns,
 
 uint64_t cd_steps(const struct clockd *d)
 {
-	uint64_t n = d->cc_ok ? d->cc.steps : 0;
-	int i;
-
-	for (i = 0; i < d->n_clocks; i++) {
-		n += d->clocks[i].fl.steps;
-	}
-	return n;
+	return d->cr_ok ? clkref_steps(&d->cr) : 0;
 }
 
-void cd_follow_step(struct clockd *d, int64_t ns)
+void cd_compare_all(struct clockd *d, struct clkref_cmp *cmp)
 {
-	struct clkfollow_out o = { .step = true, .step_ns = ns };
-	int i, rc;
+	struct cd_clock *ref;
+	int i;
 
+	memset(cmp, 0, sizeof(*cmp) * CLKREF_MAX_CLOCKS);
+	if (d->cr.ref < 0) {
+		return;
+	}
+	ref = &d->clocks[d->cr.ref];
 	for (i = 0; i < d->n_clocks; i++) {
 		struct cd_clock *c = &d->clocks[i];
 
-		if (i == d->ref || !clkfollow_steps_with_ref(&c->fl)) {
+		if (!clkref_wants_compare(&d->cr, (unsigned)i)) {
 			continue;
 		}
-		rc = clk_step(c->clk, ns);
-		clkfollow_result(&c->fl, CLKFOLLOW_STEP, &o, rc);
-		if (rc < 0) {
-			pl_err("%s: %s refused to step %" PRId64 " ns with "
-			       "the reference: %s",
-			       d->cfg.ports[c->port].interface,
-			       clk_name(c->clk), ns, strerror(-rc));
-			continue;
+		cmp[i].done = true;
+		cmp[i].rc = cd_compare(c, ref, &cmp[i].off_ns,
+				       &cmp[i].ref_ns);
+		if (cmp[i].rc < 0) {
+			c->cmp_errors++;
+			pl_warn("%s: cannot compare %s with %s: %s",
+				d->cfg.ports[c->port].interface,
+				clk_name(c->clk), clk_name(ref->clk),
+				strerror(-cmp[i].rc));
 		}
-		pr_notice("%s: %s stepped by %" PRId64 " ns with the "
-			  "reference", d->cfg.ports[c->port].interface,
-			  clk_name(c->clk), ns);
-	}
-}
-
-void cd_follow_stop(struct cd_clock *c)
-{
-	clkfollow_stop(&c->fl);
-}
-
-void cd_follow_start(struct cd_clock *c, double freq_ppb, bool locked)
-{
-	clkfollow_start(&c->fl, freq_ppb, locked);
-}
-
-/* Set the clock as clkfollow says; false at the first refusal. */
-static bool follow_apply(struct clockd *d, struct cd_clock *c,
-			 const struct clkfollow_out *o, const char *ref)
-{
-	const char *ifc = d->cfg.ports[c->port].interface;
-	int rc;
-
-	if (o->step) {
-		rc = clk_step(c->clk, o->step_ns);
-		clkfollow_result(&c->fl, CLKFOLLOW_STEP, o, rc);
-		if (rc < 0) {
-			pl_err("%s: %s refused to step %" PRId64 " ns: %s",
-			       ifc, clk_name(c->clk), o->step_ns,
-			       strerror(-rc));
-			return false;
-		}
-		pr_notice("%s: %s stepped by %" PRId64 " ns to %s", ifc,
-			  clk_name(c->clk), o->step_ns, ref);
-	}
-	if (o->adjfreq) {
-		rc = clk_adjfreq(c->clk, o->freq_ppb);
-		clkfollow_result(&c->fl, CLKFOLLOW_FREQ, o, rc);
-		if (rc < 0) {
-			pl_err("%s: %s refused to %s %.3f ppb: %s", ifc,
-			       clk_name(c->clk),
-			       o->event == CLKFOLLOW_EV_HOLDOVER ? "keep" :
-			       "adjust frequency", o->freq_ppb,
-			       strerror(-rc));
-			return false;
-		}
-	}
-	return true;
-}
-
-static void follow_holdover(struct clockd *d, struct cd_clock *c)
-{
-	struct clkfollow_out o;
-
-	if (clkfollow_holdover(&c->fl, &o) &&
-	    follow_apply(d, c, &o, "holdover")) {
-		pr_info("%s: %s in holdover at %.3f ppb",
-			d->cfg.ports[c->port].interface, clk_name(c->clk),
-			o.freq_ppb);
-	}
-}
-
-/* One comparison and servo update of a follower. */
-static void follow_one(struct clockd *d, struct cd_clock *c,
-		       struct cd_clock *ref)
-{
-	const char *ifc = d->cfg.ports[c->port].interface;
-	struct clkfollow_out o;
-	int64_t off, t;
-	int rc;
-
-	rc = cd_compare(c, ref, &off, &t);
-	if (rc < 0) {
-		c->cmp_errors++;
-		pl_warn("%s: cannot compare %s with %s: %s", ifc,
-			clk_name(c->clk), clk_name(ref->clk), strerror(-rc));
-		return;
-	}
-	if (!clkfollow_sample(&c->fl, off, t, &o)) {
-		return;			/* free running: measured only */
-	}
-	if (o.event == CLKFOLLOW_EV_AGAIN) {
-		pr_info("%s: %s follows %s again", ifc, clk_name(c->clk),
-			clk_name(ref->clk));
-	}
-	if (!follow_apply(d, c, &o, clk_name(ref->clk))) {
-		return;
-	}
-	if (o.event == CLKFOLLOW_EV_LOCKED || o.event == CLKFOLLOW_EV_LOST) {
-		pr_info("%s: %s %s %s (%" PRId64 " ns, %.3f ppb)", ifc,
-			clk_name(c->clk), c->fl.locked ? "locked to" :
-			"lost its lock to", clk_name(ref->clk), off,
-			o.freq_ppb);
-	}
-}
-
-void cd_follow(struct clockd *d, bool holdover)
-{
-	struct cd_clock *ref = d->ref >= 0 ? &d->clocks[d->ref] : NULL;
-	int64_t off, t;
-	int i;
-
-	for (i = 0; i < d->n_clocks; i++) {
-		struct cd_clock *c = &d->clocks[i];
-
-		if (i == d->ref) {
-			continue;
-		}
-		if (!ref) {
-			follow_holdover(d, c);
-			continue;
-		}
-		if (!d->ref_locked) {
-			continue;	/* nothing worth following yet */
-		}
-		if (holdover) {
-			follow_holdover(d, c);
-			if (cd_compare(c, ref, &off, &t) == 0) {
-				clkfollow_observe(&c->fl, off);	/* shown,
-								 * not used */
-			}
-			continue;
-		}
-		follow_one(d, c, ref);
 	}
 }

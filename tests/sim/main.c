@@ -288,6 +288,125 @@ static void stat_tick(struct sim *s, struct series *ser)
 	}
 }
 
+/* max |TE| of a series over [from, to) ns. */
+static double te_max(const struct series *st, int64_t stat_ns, int64_t from,
+		     int64_t to)
+{
+	double m = 0.0;
+	size_t k;
+
+	for (k = 0; k < st->n; k++) {
+		int64_t t = (int64_t)(k + 1) * stat_ns;
+
+		if (t >= from && t < to && fabs(st->te[k]) > m) {
+			m = fabs(st->te[k]);
+		}
+	}
+	return m;
+}
+
+/*
+ * After a kill with a grandmaster left: per BC, the switch (the old
+ * slave port's announce receipt timeout: the loss detectable; the next
+ * port's S1 and SLAVE after it); per node, max|TE| in the 60 s before
+ * the kill and in the 60 s from it (the transient).
+ */
+static void failover_lines(struct sim *s, const struct series *ser,
+			   int64_t stat_ns)
+{
+	int64_t k = s->first_kill_ns, w = 60 * NS_PER_SEC;
+	unsigned i;
+
+	if (s->all_gm_dead_ns >= 0) {
+		return;
+	}
+	for (i = 0; i < s->n_nodes; i++) {
+		const struct sim_node *n = &s->node[i];
+
+		if (n->kind != SIM_BC || n->lost_ns < 0) {
+			continue;
+		}
+		printf("failover node=%s lost_s=%.3f lost_port=%d "
+		       "new_port=%d s1_after_s=%.3f slave_after_s=%.3f "
+		       "announce_s=%g\n", n->name, n->lost_ns / 1e9,
+		       n->lost_port, n->new_port,
+		       n->new_s1_ns >= 0 ?
+		       (n->new_s1_ns - n->lost_ns) / 1e9 : -1.0,
+		       n->new_slave_ns >= 0 ?
+		       (n->new_slave_ns - n->lost_ns) / 1e9 : -1.0,
+		       ldexp(1.0, n->port[0].cfg.ds.logAnnounceInterval));
+	}
+	for (i = 0; i < s->n_nodes; i++) {
+		if (s->node[i].kind == SIM_GM) {
+			continue;
+		}
+		printf("transient node=%s pre_max_ns=%.0f max_ns=%.0f\n",
+		       s->node[i].name,
+		       te_max(&ser[i], stat_ns, k - w, k),
+		       te_max(&ser[i], stat_ns, k, k + w));
+	}
+}
+
+/*
+ * The last grandmaster gone: per BC, the drift at 100 s and 1000 s from
+ * the holdover's start next to the oscillator model's (the frequency
+ * error held, ferr0 * T, and the random walk of W ppb/sqrt(s): RMS
+ * W * sqrt(T^3 / 3) ns; together their root sum of squares), and the
+ * clockClass steps with the times the configuration gives (holdover
+ * after holdover_intervals sync intervals without a sample, out of its
+ * specification holdover_s later).
+ */
+static void holdover_lines(struct sim *s, const struct series *ser,
+			   int64_t stat_ns)
+{
+	static const double T[2] = { 100.0, 1000.0 };
+	unsigned i, j;
+
+	if (s->all_gm_dead_ns < 0) {
+		return;
+	}
+	for (i = 0; i < s->n_nodes; i++) {
+		const struct sim_node *n = &s->node[i];
+		const struct clkctl_cfg *cc = &n->cr.cc.cfg;
+		int64_t h0, exp_in;
+		size_t k0;
+		double f0;
+
+		if (n->kind != SIM_BC) {
+			continue;
+		}
+		exp_in = s->all_gm_dead_ns + (int64_t)llround(
+			cc->holdover_intervals * cc->sync_interval_s * 1e9);
+		h0 = n->ho_in_ns >= 0 ? n->ho_in_ns : exp_in;
+		k0 = (size_t)(h0 / stat_ns);
+		/* the frequency held: a second into the holdover */
+		f0 = k0 + 10 < ser[i].n ? ser[i].ferr[k0 + 10] : 0.0;
+		printf("holdover node=%s start_s=%.3f ferr0_ppb=%.3f "
+		       "wander_ppb=%g", n->name, h0 / 1e9, f0, n->wander_ppb);
+		for (j = 0; j < 2; j++) {
+			size_t k = k0 + (size_t)llround(T[j] * 1e9 / stat_ns);
+			double lin = f0 * T[j];
+			double rw = n->wander_ppb * sqrt(T[j] * T[j] * T[j] /
+							 3.0);
+
+			printf(" drift%g_ns=%.0f theory%g_ns=%.0f "
+			       "lin%g_ns=%.0f rw%g_rms_ns=%.0f", T[j],
+			       k < ser[i].n && k0 < ser[i].n ?
+			       fabs(ser[i].te[k] - ser[i].te[k0]) : -1.0, T[j],
+			       sqrt(lin * lin + rw * rw), T[j], lin, T[j], rw);
+		}
+		printf("\n");
+		printf("classes node=%s locked=%u holdover_in=%u at_s=%.3f "
+		       "expect_s=%.3f holdover_out=%u at_s=%.3f "
+		       "expect_s=%.3f\n", n->name, cc->cls.locked,
+		       cc->cls.holdover_in,
+		       n->ho_in_ns >= 0 ? n->ho_in_ns / 1e9 : -1.0,
+		       exp_in / 1e9, cc->cls.holdover_out,
+		       n->ho_out_ns >= 0 ? n->ho_out_ns / 1e9 : -1.0,
+		       (exp_in + cc->holdover_spec_ns) / 1e9);
+	}
+}
+
 int main(int argc, char **argv)
 {
 	struct opts o = {
@@ -426,6 +545,10 @@ int main(int argc, char **argv)
 		printf("node=%s role=%s hops=%d %s steps=%" PRIu64 "\n",
 		       n->name, sim_kind_str(n->kind), n->hops, buf,
 		       n->steps);
+	}
+	if (s->first_kill_ns >= 0) {
+		failover_lines(s, ser, stat_ns);
+		holdover_lines(s, ser, stat_ns);
 	}
 	printf("sim: %u nodes, %g virtual s, %" PRIu64 " events\n",
 	       s->n_nodes, sc->duration_s, s->q.next_order);

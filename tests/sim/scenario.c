@@ -262,6 +262,15 @@ static int node_kv(struct sim_node_cfg *c, const char *k, const char *val,
 				    PORT_DF_LEN_MAX);
 		}
 		c->delay_filter_len = (uint16_t)v;
+	} else if (!strcmp(k, "master_only") || !strcmp(k, "holdover_s")) {
+		if (v < 0 || (k[0] == 'm' && v > 1)) {
+			return fail(msg, len, "%s: out of range", k);
+		}
+		if (k[0] == 'm') {
+			c->master_only = v > 0;
+		} else {
+			c->holdover_spec_s = v;
+		}
 	} else if (!strcmp(k, "ts_late_p")) {
 		if (v < 0 || v > 1) {
 			return fail(msg, len, "ts_late_p: 0..1");

@@ -217,7 +217,7 @@ int64_t sim_te_ns(const struct sim *s, const struct sim_node *n, unsigned p)
 
 unsigned sim_main_phc(const struct sim_node *n)
 {
-	return n->kind == SIM_BC && n->ref >= 0 ? (unsigned)n->ref : 0;
+	return n->kind == SIM_BC && n->cr.ref >= 0 ? (unsigned)n->cr.ref : 0;
 }
 
 /* A timestamp of port pt of node n now: its PHC plus the timestamper's
@@ -262,6 +262,7 @@ void sim_init(struct sim *s)
 	sim_queue_init(&s->q);
 	s->txts_lat_ns = 0;	/* before any answer can come back */
 	s->all_gm_dead_ns = -1;
+	s->first_kill_ns = -1;
 }
 
 void sim_fini(struct sim *s)
@@ -274,10 +275,8 @@ void sim_fini(struct sim *s)
 		if (n->cc_ready) {
 			clkctl_fini(&n->cc);
 		}
-		for (p = 0; p < n->n_phc; p++) {
-			if (n->phc[p].f_ready) {
-				clkfollow_fini(&n->phc[p].f);
-			}
+		if (n->cr_ready) {
+			clkref_fini(&n->cr);
 		}
 		for (p = 0; p < n->n_ports; p++) {
 			port_core_destroy(n->port[p].pc);
@@ -346,6 +345,7 @@ void sim_node_cfg_default(struct sim_node_cfg *cfg, enum sim_kind kind)
 	cfg->phc_spread_ppb = 1000.0;
 	cfg->ts = SIM_TS_IDEAL;
 	cfg->xnoise_ns = 10.0;
+	cfg->holdover_spec_s = 1000.0;
 }
 
 static int phc_init(struct sim_phc *ph, double freq_ppb, double wander_ppb,
@@ -368,7 +368,7 @@ int sim_node_add(struct sim *s, const struct sim_node_cfg *cfg)
 {
 	struct sim_node *n;
 	struct clock_identity id;
-	struct clkfollow_cfg fc;
+	struct clkref_cfg rc;
 	struct clkctl_cfg cc;
 	uint64_t seed = cfg->seed;
 	unsigned p;
@@ -386,10 +386,19 @@ int sim_node_add(struct sim *s, const struct sim_node_cfg *cfg)
 	n->kind = cfg->kind;
 	n->n_ports = cfg->n_ports;
 	n->n_phc = cfg->n_ports;
-	n->slave = -1;
-	n->ref = -1;
 	n->hops = -1;
 	n->first_slave_change_ns = -1;
+	n->lost_ns = -1;
+	n->lost_port = -1;
+	n->new_s1_ns = -1;
+	n->new_slave_ns = -1;
+	n->new_port = -1;
+	n->pub_state = -1;
+	n->pub_slave = -1;
+	n->ho_in_ns = -1;
+	n->ho_out_ns = -1;
+	n->wander_ppb = cfg->wander_ppb;
+	n->holdover_spec_s = cfg->holdover_spec_s;
 
 	/* clockIdentity 02:00:00:ff:fe:00:00:NN */
 	memset(&id, 0, sizeof(id));
@@ -420,6 +429,7 @@ int sim_node_add(struct sim *s, const struct sim_node_cfg *cfg)
 		if (cfg->p2p) {
 			pt->cfg.ds.delayMechanism = DM_P2P;
 		}
+		pt->cfg.ds.masterOnly = cfg->master_only;
 		pt->cfg.log_fault_reset = 4;
 		pt->cfg.delay_filter = cfg->delay_filter;
 		pt->cfg.delay_filter_len = cfg->delay_filter_len;
@@ -447,14 +457,14 @@ int sim_node_add(struct sim *s, const struct sim_node_cfg *cfg)
 	n->xnoise_ns = cfg->xnoise_ns;
 	sim_rng_seed(&n->x_rng, sim_splitmix64(&seed));
 
-	if (n->kind != SIM_GM) {
-		/* portd/standalone.c sa_init, clockd setup_servo: a clock
-		 * at 0 ppb */
+	if (n->kind == SIM_OC) {
+		/* portd/standalone.c sa_init: a clock at 0 ppb */
 		clkctl_cfg_default(&cc);
 		cc.servo.kind = cfg->servo;
 		cc.servo.initial_freq = 0.0;
 		cc.servo.sw_ts = cfg->ts == SIM_TS_SW;
 		cc.sync_interval_s = ldexp(1.0, lsync);
+		cc.holdover_spec_ns = (int64_t)(cfg->holdover_spec_s * 1e9);
 		clkctl_class_default(&cc.cls, cfg->clock_class);
 		if (clkctl_init(&n->cc, &cc) < 0) {
 			return -1;
@@ -471,16 +481,27 @@ int sim_node_add(struct sim *s, const struct sim_node_cfg *cfg)
 					       NS_PER_SEC, 0) < 0) {
 			return -1;
 		}
-		/* clockd: the follow loop at the fastest sync rate, 1/16 ..
-		 * 1 s */
+		/* clockd setup_servo: a PHC per port, at 0 ppb; the follow
+		 * loop at the fastest sync rate, 1/16 .. 1 s */
+		clkref_cfg_default(&rc);
+		rc.cc.servo.kind = cfg->servo;
+		rc.cc.servo.initial_freq = 0.0;
+		rc.cc.sync_interval_s = ldexp(1.0, lsync);
+		rc.cc.holdover_spec_ns = (int64_t)(cfg->holdover_spec_s * 1e9);
+		clkctl_class_default(&rc.cc.cls, cfg->clock_class);
+		rc.n_ports = n->n_ports;
+		rc.n_clocks = n->n_phc;
+		for (p = 0; p < n->n_ports; p++) {
+			rc.port_clock[p] = (uint8_t)n->port[p].phc;
+			rc.port_sw_ts[p] = cfg->ts == SIM_TS_SW;
+		}
 		lsync = lsync < -4 ? -4 : lsync > 0 ? 0 : lsync;
 		n->follow_ns = log2_ns(lsync);
-		clkfollow_cfg_default(&fc);
-		fc.period_s = n->follow_ns * 1e-9;
-		for (p = 0; p < n->n_phc; p++) {
-			clkfollow_init(&n->phc[p].f, &fc, 0.0);
-			n->phc[p].f_ready = true;
+		rc.fl.period_s = n->follow_ns * 1e-9;
+		if (clkref_init(&n->cr, &rc, NULL) < 0) {
+			return -1;
 		}
+		n->cr_ready = true;
 	}
 	s->n_nodes++;
 	return (int)n->id;
@@ -651,55 +672,29 @@ static void sa_decide(struct sim *s, struct sim_node *n)
 	}
 }
 
-/* As sa_apply (OC) and clockd's apply (BC, on the reference PHC): step,
- * then frequency; the simulated clock never refuses. */
+/* As sa_apply: step, then frequency; the simulated clock never refuses
+ * a step. */
 static void cc_apply(struct sim *s, struct sim_node *n, unsigned phc,
 		     struct sim_port *pt, const struct clkctl_out *o)
 {
 	struct sim_phc *ph = &n->phc[phc];
-	struct clkfollow_out fo;
-	unsigned p;
 	int rc;
 
 	if (o->step) {
 		sim_model_step(&ph->m, tmv_from_ns(o->step_ns));
 		clkctl_clock_result(&n->cc, CLKCTL_OP_STEP, 0);
 		n->steps++;
-		/* clockd cd_follow_step: the followers step with it */
-		for (p = 0; n->kind == SIM_BC && p < n->n_phc; p++) {
-			if (p == phc ||
-			    !clkfollow_steps_with_ref(&n->phc[p].f)) {
-				continue;
-			}
-			sim_model_step(&n->phc[p].m,
-				       tmv_from_ns(o->step_ns));
-			memset(&fo, 0, sizeof(fo));
-			fo.step = true;
-			fo.step_ns = o->step_ns;
-			clkfollow_result(&n->phc[p].f, CLKFOLLOW_STEP, &fo,
-					 0);
-			n->steps++;
-		}
 	}
 	if (o->adjfreq) {
 		rc = phc_adjfreq(s, ph, o->freq_ppb);
 		if (clkctl_clock_result(&n->cc, CLKCTL_OP_ADJFREQ, rc) ==
 		    CLKCTL_FAULT_NEW || rc < 0) {
-			if (pt) {
-				defer(n, pt, PEV_FAULT);
-			}
+			defer(n, pt, PEV_FAULT);
 			return;
 		}
 	}
-	if (o->synced) {
-		n->ref_locked = true;
-	}
-	if (!pt) {
-		return;
-	}
-	/* portd: standalone, or (BC) bus.c on_servo hearing clockd's
-	 * status: a step voids the timestamps, a locked servo following
-	 * this port calibrates it */
+	/* portd/standalone.c: a step voids the timestamps, a locked servo
+	 * calibrates the port */
 	if (o->unsynced) {
 		defer(n, pt, PEV_UNSYNCED);
 	}
@@ -710,64 +705,123 @@ static void cc_apply(struct sim *s, struct sim_node *n, unsigned phc,
 
 /* ---- the boundary clock's policy: bmcad and clockd ------------------------ */
 
-static bool cc_locked(const struct sim_node *n)
-{
-	enum clkctl_state st = clkctl_state(&n->cc);
+static void bc_decide(struct sim *s, struct sim_node *n, bool resend);
 
-	return st == CLKCTL_LOCKED || st == CLKCTL_LOCKED_STABLE ||
-	       st == CLKCTL_HOLDOVER;
+/* bmcad on_servo: the clockClass clockd says the clock has. */
+static void bc_class(struct sim *s, struct sim_node *n, uint8_t cls)
+{
+	if (cls && cls != n->bmc->ds.dflt.clockQuality.clockClass) {
+		note(s, "class %s %u -> %u (%s)", n->name,
+		     n->bmc->ds.dflt.clockQuality.clockClass, cls,
+		     clkctl_state_str(clkref_state(&n->cr)));
+		n->bmc->ds.dflt.clockQuality.clockClass = cls;
+		n->bmc->epoch++;
+		if (s->first_kill_ns >= 0 &&
+		    cls == n->cr.cc.cfg.cls.holdover_in && n->ho_in_ns < 0) {
+			n->ho_in_ns = s->now;
+			n->ho_in_class = cls;
+		}
+		if (s->first_kill_ns >= 0 &&
+		    cls == n->cr.cc.cfg.cls.holdover_out && n->ho_out_ns < 0) {
+			n->ho_out_ns = s->now;
+			n->ho_out_class = cls;
+		}
+		bc_decide(s, n, true);
+	}
 }
 
-/* clockd set_slave: port i (-1: none) is the slave port now. */
-static void bc_set_slave(struct sim *s, struct sim_node *n, int i)
+/*
+ * clockd publish_servo, as portd (bus.c on_servo: clkref_port_status)
+ * and bmcad (on_servo: the clockClass) hear it: at once when the state,
+ * the class or the slave port changed, else once a second (periodic).
+ */
+static void bc_publish(struct sim *s, struct sim_node *n, bool periodic)
 {
-	struct clkctl_out o;
-	int nc, oc = n->ref;
-	bool old_locked, new_locked;
+	enum clkctl_state st = clkref_state(&n->cr);
+	uint8_t cls = clkctl_clock_class(&n->cr.cc, s->now);
+	uint64_t steps = clkref_steps(&n->cr);
+	bool locked = st == CLKCTL_LOCKED || st == CLKCTL_LOCKED_STABLE;
+	int mine = st != CLKCTL_HOLDOVER ? n->cr.slave : -1;
+	enum clkref_port_ev pe;
+	enum port_state ps;
 	unsigned p;
-	double f;
 
-	if (i == n->slave) {
+	if (!(periodic && s->now >= n->next_pub_ns) &&
+	    (int)st == n->pub_state && cls == n->pub_class &&
+	    n->cr.slave == n->pub_slave) {
 		return;
 	}
-	note(s, "slave %s port %d -> %d", n->name, n->slave, i);
-	if (n->slave >= 0 && i >= 0 && n->first_slave_change_ns < 0) {
-		n->first_slave_change_ns = s->now;
+	if (periodic && s->now >= n->next_pub_ns) {
+		n->next_pub_ns = s->now + NS_PER_SEC;
 	}
-	n->slave_changes++;
-	n->have_master = false;
-	n->slave = i;
-	if (i < 0) {
-		if (clkctl_holdover(&n->cc, s->now, &o) && oc >= 0) {
-			cc_apply(s, n, (unsigned)oc, NULL, &o);
+	for (p = 0; p < n->n_ports; p++) {
+		ps = port_core_state(n->port[p].pc);
+		pe = clkref_port_status(n->pub_state >= 0 &&
+					steps > n->pub_steps, (int)p == mine,
+					locked, ps == PS_SLAVE,
+					ps == PS_UNCALIBRATED);
+		if (pe == CLKREF_PORT_UNSYNCED) {
+			defer(n, &n->port[p], PEV_UNSYNCED);
+		} else if (pe == CLKREF_PORT_SYNCED) {
+			defer(n, &n->port[p], PEV_SYNCED);
 		}
-		return;
 	}
-	nc = (int)n->port[i].phc;
-	if (oc == nc) {
-		clkctl_new_master(&n->cc);
-		return;
-	}
-	new_locked = n->phc[nc].locked;
-	old_locked = oc >= 0 && cc_locked(n);
-	f = clkctl_freq(&n->cc);
-	clkctl_new_reference(&n->cc, n->phc[nc].freq_ppb, new_locked);
-	n->ref_locked = new_locked;
-	clkfollow_stop(&n->phc[nc].f);
-	n->phc[nc].locked = false;
-	for (p = 0; p < n->n_phc; p++) {
-		if ((int)p == nc) {
+	n->pub_state = (int)st;
+	n->pub_class = cls;
+	n->pub_slave = n->cr.slave;
+	n->pub_steps = steps;
+	bc_class(s, n, cls);
+}
+
+/* clockd carry_out: clkref's actions on the PHCs (a simulated PHC never
+ * refuses a step), its events as the trace's notes; then the status. */
+static void bc_carry_out(struct sim *s, struct sim_node *n,
+			 struct clkref_out *o)
+{
+	const struct clkref_ev *e;
+	struct sim_phc *ph;
+	unsigned i;
+	int rc;
+
+	for (i = 0; i < o->n_act; i++) {
+		const struct clkref_act *a = &o->act[i];
+
+		if (a->skip || a->clock < 0 || a->clock >= (int)n->n_phc) {
 			continue;
 		}
-		if ((int)p == oc) {
-			clkfollow_start(&n->phc[p].f, f, old_locked);
-			n->phc[p].locked = old_locked;
-		} else if (!n->phc[p].f.following) {
-			clkfollow_start(&n->phc[p].f, n->phc[p].freq_ppb,
-					false);
+		ph = &n->phc[a->clock];
+		if (a->op == CLKREF_STEP) {
+			sim_model_step(&ph->m, tmv_from_ns(a->step_ns));
+			rc = 0;
+			n->steps++;
+		} else {
+			rc = phc_adjfreq(s, ph, a->freq_ppb);
 		}
+		clkref_result(&n->cr, o, i, rc);
 	}
-	n->ref = nc;
+	for (i = 0; i < o->n_ev; i++) {
+		e = &o->ev[i];
+		if (e->type != CLKREF_EV_SLAVE) {
+			continue;
+		}
+		note(s, "slave %s port %d -> %d", n->name, e->a, e->b);
+		if (e->a >= 0 && e->b >= 0 && n->first_slave_change_ns < 0) {
+			n->first_slave_change_ns = s->now;
+		}
+		if (s->first_kill_ns >= 0 && n->lost_ns < 0 && e->a >= 0) {
+			/* the failover figures: the slave port's master
+			 * is gone (its announce receipt timeout) */
+			n->lost_ns = s->now;
+			n->lost_port = e->a;
+		}
+		if (e->b >= 0 && e->b != n->lost_port && n->lost_ns >= 0 &&
+		    n->new_s1_ns < 0) {
+			n->new_s1_ns = s->now;
+			n->new_port = e->b;
+		}
+		n->slave_changes++;
+	}
+	bc_publish(s, n, false);
 }
 
 /* bmcad: every port reports, the clock decides, the ports (and clockd's
@@ -776,6 +830,7 @@ static void bc_decide(struct sim *s, struct sim_node *n, bool resend)
 {
 	struct bmca_clock *bc = n->bmc;
 	struct bmca_clock_report r;
+	struct clkref_out o;
 	unsigned p;
 	struct pev *ev;
 
@@ -815,28 +870,10 @@ static void bc_decide(struct sim *s, struct sim_node *n, bool resend)
 		}
 		pt->dec_s1 = bc->port[p].rec == BMCA_REC_S1;
 	}
-	/* clockd on_decision */
+	/* clockd on_decision, port by port */
 	for (p = 0; p < n->n_ports; p++) {
-		if (n->port[p].dec_s1) {
-			bc_set_slave(s, n, (int)p);
-		} else if (n->slave == (int)p) {
-			bc_set_slave(s, n, -1);
-		}
-	}
-}
-
-/* bmcad on_servo: the clockClass clockd says the clock has. */
-static void bc_class(struct sim *s, struct sim_node *n)
-{
-	uint8_t cls = clkctl_clock_class(&n->cc, s->now);
-
-	if (cls && cls != n->bmc->ds.dflt.clockQuality.clockClass) {
-		note(s, "class %s %u -> %u (%s)", n->name,
-		     n->bmc->ds.dflt.clockQuality.clockClass, cls,
-		     clkctl_state_str(clkctl_state(&n->cc)));
-		n->bmc->ds.dflt.clockQuality.clockClass = cls;
-		n->bmc->epoch++;
-		bc_decide(s, n, true);
+		clkref_decision(&n->cr, p, n->port[p].dec_s1, s->now, &o);
+		bc_carry_out(s, n, &o);
 	}
 }
 
@@ -855,72 +892,25 @@ static int64_t bc_compare(struct sim *s, struct sim_node *n, unsigned p,
 	return tmv_to_ns_round(tmv_sub(a, b)) + (int64_t)llround(e);
 }
 
-static void follow_apply(struct sim *s, struct sim_node *n, unsigned p,
-			 const struct clkfollow_out *o)
-{
-	struct sim_phc *ph = &n->phc[p];
-	int rc;
-
-	if (o->step) {
-		sim_model_step(&ph->m, tmv_from_ns(o->step_ns));
-		clkfollow_result(&ph->f, CLKFOLLOW_STEP, o, 0);
-		n->steps++;
-	}
-	if (o->adjfreq) {
-		rc = phc_adjfreq(s, ph, o->freq_ppb);
-		clkfollow_result(&ph->f, CLKFOLLOW_FREQ, o, rc);
-	}
-	ph->locked = ph->f.locked;
-}
-
-/* clockd periodic(): the tick, then cd_follow. */
+/* clockd periodic(): the comparisons, the tick, the status. */
 static void bc_periodic(struct sim *s, struct sim_node *n)
 {
-	struct clkfollow_out fo;
-	struct clkctl_out o;
-	int64_t off, t;
+	struct clkref_cmp cmp[CLKREF_MAX_CLOCKS];
+	struct clkref_out o;
 	unsigned p;
-	bool ho;
 
-	if (clkctl_tick(&n->cc, s->now, &o) && n->ref >= 0) {
-		cc_apply(s, n, (unsigned)n->ref, NULL, &o);
-	}
-	ho = n->slave < 0 || clkctl_state(&n->cc) == CLKCTL_HOLDOVER;
-	if (n->slave >= 0 && cc_locked(n) && !ho &&
-	    port_core_state(n->port[n->slave].pc) == PS_UNCALIBRATED) {
-		defer(n, &n->port[n->slave], PEV_SYNCED);	/* on_servo */
-	}
+	memset(cmp, 0, sizeof(cmp));
 	for (p = 0; p < n->n_phc; p++) {
-		struct sim_phc *ph = &n->phc[p];
-
-		if ((int)p == n->ref) {
+		if (!clkref_wants_compare(&n->cr, p)) {
 			continue;
 		}
-		memset(&fo, 0, sizeof(fo));
-		if (n->ref < 0) {
-			if (clkfollow_holdover(&ph->f, &fo)) {
-				follow_apply(s, n, p, &fo);
-			}
-			continue;
-		}
-		if (!n->ref_locked) {
-			continue;
-		}
-		if (ho) {
-			if (clkfollow_holdover(&ph->f, &fo)) {
-				follow_apply(s, n, p, &fo);
-			}
-			off = bc_compare(s, n, p, (unsigned)n->ref, &t);
-			clkfollow_observe(&ph->f, off);
-			continue;
-		}
-		off = bc_compare(s, n, p, (unsigned)n->ref, &t);
-		if (clkfollow_sample(&ph->f, off, t, &fo)) {
-			follow_apply(s, n, p, &fo);
-		}
-		ph->locked = ph->f.locked;
+		cmp[p].done = true;
+		cmp[p].off_ns = bc_compare(s, n, p, (unsigned)n->cr.ref,
+					   &cmp[p].ref_ns);
 	}
-	bc_class(s, n);
+	clkref_tick(&n->cr, s->now, cmp, &o);
+	bc_carry_out(s, n, &o);
+	bc_publish(s, n, true);
 }
 
 /* ---- samples --------------------------------------------------------------- */
@@ -930,39 +920,29 @@ static void on_sample(struct sim *s, struct sim_node *n, struct sim_port *pt,
 {
 	int64_t offset = tmv_to_ns_round(a->u.sample.offset);
 	unsigned i = (unsigned)(pt - n->port);
+	struct clkref_out ro;
 	struct clkctl_out o;
 
 	n->samples++;
 	n->last_offset_ns = offset;
+	if (n->kind == SIM_BC && n->cr_ready) {
+		/* portd bus.c: the sample to clockd (on_sample), at once */
+		clkref_sample(&n->cr, i, &n->cds.parent.parentPortIdentity,
+			      pt->cfg.ds.logSyncInterval, offset,
+			      tmv_to_ns(a->u.sample.t2), 0, s->now, &ro);
+		bc_carry_out(s, n, &ro);
+		return;
+	}
 	if (!n->cc_ready) {
 		return;
 	}
-	if (n->kind == SIM_BC) {
-		/* clockd on_sample: only the slave port's */
-		if (!pt->dec_s1) {
-			return;
-		}
-		bc_set_slave(s, n, (int)i);
-		if (n->have_master &&
-		    port_identity_cmp(&n->cds.parent.parentPortIdentity,
-				      &n->master)) {
-			clkctl_new_master(&n->cc);
-		}
-		n->master = n->cds.parent.parentPortIdentity;
-		n->have_master = true;
-	} else {
-		n->cds.cur.offsetFromMaster =
-			tmv_to_scaled_ns(a->u.sample.offset);
-		n->cds.cur.meanDelay = tmv_to_scaled_ns(a->u.sample.delay);
-	}
+	n->cds.cur.offsetFromMaster = tmv_to_scaled_ns(a->u.sample.offset);
+	n->cds.cur.meanDelay = tmv_to_scaled_ns(a->u.sample.delay);
 	clkctl_sample(&n->cc, offset, tmv_to_ns(a->u.sample.t2), s->now, &o);
 	if (o.gated || o.held) {
 		return;
 	}
 	cc_apply(s, n, pt->phc, pt, &o);
-	if (n->kind == SIM_BC) {
-		bc_class(s, n);
-	}
 }
 
 /* ---- the core's actions: portd/loop.c on virtual time --------------------- */
@@ -1027,6 +1007,26 @@ static void exec_send(struct sim *s, struct sim_node *n, struct sim_port *pt,
 	sim_queue_push(&s->q, &ev);
 }
 
+/* A BC port's state change: a note, and the failover figure (the next
+ * slave port SLAVE). */
+static void port_state_note(struct sim *s, struct sim_node *n,
+			    struct sim_port *pt, const struct pact *a)
+{
+	int p = (int)(pt - n->port);
+	enum port_state from = a->u.state.from, to = a->u.state.to;
+
+	if (n->kind != SIM_BC) {
+		return;
+	}
+	note(s, "port %s %d %s -> %s", n->name, p, port_state_str(from),
+	     port_state_str(to));
+	if (to == PS_SLAVE && n->lost_ns >= 0 && p != n->lost_port &&
+	    n->new_slave_ns < 0) {
+		n->new_slave_ns = s->now;
+		n->new_port = p;
+	}
+}
+
 static void exec_actions(struct sim *s, struct sim_node *n,
 			 struct sim_port *pt, const struct pact_list *out)
 {
@@ -1060,6 +1060,7 @@ static void exec_actions(struct sim *s, struct sim_node *n,
 		case PACT_STATE:
 			/* portd bus_state: report to bmcad after this */
 			n->bmca_due = true;
+			port_state_note(s, n, pt, a);
 			break;
 		case PACT_SAMPLE:
 			on_sample(s, n, pt, a);
@@ -1200,6 +1201,9 @@ static void kill_node(struct sim *s, struct sim_node *n)
 	unsigned i;
 
 	n->dead = true;
+	if (s->first_kill_ns < 0) {
+		s->first_kill_ns = s->now;
+	}
 	if (n->kind != SIM_GM) {
 		return;
 	}
@@ -1326,8 +1330,8 @@ const char *sim_port_state(const struct sim_node *n)
 {
 	unsigned p = 0;
 
-	if (n->kind == SIM_BC && n->slave >= 0) {
-		p = (unsigned)n->slave;
+	if (n->kind == SIM_BC && n->cr.slave >= 0) {
+		p = (unsigned)n->cr.slave;
 	}
 	if (n->dead) {
 		return "DEAD";
@@ -1338,20 +1342,23 @@ const char *sim_port_state(const struct sim_node *n)
 const char *sim_servo_state(const struct sim *s, const struct sim_node *n,
 			    unsigned p)
 {
-	const struct sim_phc *ph = &n->phc[p];
+	const struct clkfollow *f = &n->cr.fl[p];
 
 	(void)s;
 	if (n->kind == SIM_GM) {
 		return "FREE";
 	}
-	if (n->kind == SIM_OC || (int)p == n->ref) {
+	if (n->kind == SIM_OC) {
 		return clkctl_state_str(clkctl_state(&n->cc));
 	}
-	if (!ph->f.following) {
+	if ((int)p == n->cr.ref) {
+		return clkctl_state_str(clkref_state(&n->cr));
+	}
+	if (!f->following) {
 		return "FREE";
 	}
-	if (ph->f.holdover) {
+	if (f->holdover) {
 		return "HOLDOVER";
 	}
-	return ph->f.locked ? "LOCKED" : "UNLOCKED";
+	return f->locked ? "LOCKED" : "UNLOCKED";
 }

@@ -28,6 +28,7 @@
 #include "bmca_clock.h"
 #include "clkctl.h"
 #include "clkfollow.h"
+#include "clkref.h"
 #include "msg.h"
 #include "port_core.h"
 #include "sim_model.h"
@@ -132,15 +133,13 @@ struct sim_link {
 	bool up;
 };
 
-/* A simulated PHC: oscillator, wander, and (BC) its follower policy. */
+/* A simulated PHC: oscillator, wander (a BC's PHCs are steered by its
+ * clkref: the reference, or followers). */
 struct sim_phc {
 	struct sim_model m;
 	struct sim_wander w;
 	int64_t wander_sppb;		/* 0 = no wander */
-	struct clkfollow f;
-	bool f_ready;
 	double freq_ppb;		/* adjustment applied */
-	bool locked;			/* as clockd's cd_clock.locked */
 };
 
 struct sim_port {
@@ -169,14 +168,19 @@ struct sim_node {
 	struct sim_phc phc[SIM_MAX_PORTS];
 	bool bmca_due;
 	struct bmca_clock *bmc;		/* BC: bmcad */
-	/* clock control (OC, BC) */
+	/* clock control: OC portd --standalone's clkctl; BC clockd's
+	 * clkref (slave port cr.slave, reference PHC cr.ref, servo cr.cc,
+	 * followers cr.fl[]) */
 	struct clkctl cc;
 	bool cc_ready;
-	int slave;			/* BC: slave port, -1 = none */
-	int ref;			/* BC: reference PHC, -1 = none */
-	bool ref_locked;
-	bool have_master;
-	struct port_identity master;
+	struct clkref cr;
+	bool cr_ready;
+	/* clockd's last published status, as portd and bmcad hear it */
+	int pub_state;
+	int pub_slave;
+	uint8_t pub_class;
+	uint64_t pub_steps;
+	int64_t next_pub_ns;
 	int64_t follow_ns;		/* clockd's follow period */
 	double xnoise_ns;		/* cross-PHC comparison noise sigma */
 	struct sim_rng x_rng;
@@ -186,6 +190,19 @@ struct sim_node {
 	int64_t last_offset_ns;
 	int64_t first_slave_change_ns;	/* after start, -1 = none */
 	unsigned slave_changes;
+	/* failover, after the first kill: bmcad drops the slave port (its
+	 * master's announces timed out: the loss is detectable), the next
+	 * slave port's S1 and its SLAVE state; -1 = not yet */
+	int64_t lost_ns;
+	int lost_port;
+	int64_t new_s1_ns;
+	int64_t new_slave_ns;
+	int new_port;
+	/* holdover: the clockClass steps after the first kill (-1: none) */
+	int64_t ho_in_ns, ho_out_ns;
+	uint8_t ho_in_class, ho_out_class;
+	double wander_ppb;		/* W, ppb/sqrt(s) */
+	double holdover_spec_s;
 	uint8_t last_class;
 };
 
@@ -212,6 +229,7 @@ struct sim {
 	struct sim_sev sev[SIM_MAX_SEV];
 	int64_t txts_lat_ns;		/* TX stamp delivered this late */
 	int64_t all_gm_dead_ns;		/* -1 while a GM lives */
+	int64_t first_kill_ns;		/* the first node killed, -1 */
 	/* notable changes (clockClass, slave port), for the trace */
 	void (*note)(struct sim *s, const char *line);	/* or NULL */
 	void *note_ctx;
@@ -249,6 +267,8 @@ struct sim_node_cfg {
 	enum sim_ts_kind ts;
 	double ts_quant_ns, ts_noise_ns, ts_late_p, ts_late_ns;
 	double xnoise_ns;		/* BC cross-PHC noise sigma */
+	bool master_only;		/* every port portDS.masterOnly */
+	double holdover_spec_s;		/* clockd --holdover-spec, s */
 	uint64_t seed;			/* the node's models */
 	uint8_t delay_filter;		/* port_core_cfg's, every port */
 	uint16_t delay_filter_len;
