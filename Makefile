@@ -54,7 +54,8 @@ IPC_SRC    := $(wildcard ipc/*.c)
 # in common/core.allow, so the purity is enforced, not described.
 CORE_NAMES := ptp_time msg tlv mgmt ds bmca bmca_clock port_core port_fmt \
               port_delay port_master port_mgmt servo servo_pi servo_linreg \
-              gate sim_model timers clkctl
+              servo_kalman gate sim_model timers clkctl clkfollow \
+              clkref
 CORE_SRC   := $(filter $(patsubst %,common/%.c,$(CORE_NAMES)),$(COMMON_SRC)) \
               ipc/ipc_msg.c
 CORE_OBJ   := $(patsubst %.c,$(BUILD)/%.o,$(CORE_SRC))
@@ -151,7 +152,9 @@ $(BUILD)/tests/tools/%: $(BUILD)/tests/tools/%.o $(LIB) $(CORE_LIB)
 	@mkdir -p $(@D)
 	$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS)
 
-$(UNIT_BIN): $(patsubst %.c,$(BUILD)/%.o,$(UNIT_SRC)) $(LIB) $(CORE_LIB)
+# (tests/sim/figures.c: the simulator's pure figures, unit-tested too)
+$(UNIT_BIN): $(patsubst %.c,$(BUILD)/%.o,$(UNIT_SRC)) \
+             $(BUILD)/tests/sim/figures.o $(LIB) $(CORE_LIB)
 	@mkdir -p $(@D)
 	$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS) -lcriterion
 

@@ -24,6 +24,8 @@
  * interval); a port without one is taken at its samples' word. */
 #define DECISION_TTL_NS	(4 * NS_PER_SEC)
 #define PUB_PERIOD_NS	NS_PER_SEC
+/* The good frequency of a follower: an average over this long. */
+#define FOLLOW_AVG_S	30.0
 
 static int port_index(const struct clockd *d, const char *iface)
 {
@@ -37,9 +39,14 @@ static int port_index(const struct clockd *d, const char *iface)
 	return -1;
 }
 
+static const char *port_name(const struct clockd *d, int i)
+{
+	return i >= 0 && i < d->cfg.n_ports ? d->cfg.ports[i].interface : "-";
+}
+
 static const char *slave_name(const struct clockd *d)
 {
-	return d->slave >= 0 ? d->cfg.ports[d->slave].interface : "-";
+	return port_name(d, d->cr.slave);
 }
 
 /* Single instance per run directory (an ipc:// bind steals the
@@ -123,38 +130,62 @@ static int setup_bus(struct clockd *d)
 static int setup_servo(struct clockd *d)
 {
 	const struct mconf_clock *mc = &d->cfg.clock;
-	struct clkctl_cfg cfg;
+	struct clkref_cfg cfg;
+	double freq[CLKREF_MAX_CLOCKS];
+	int64_t period_ns;
 	int rc, i, lsync = 127;
 
-	clkctl_cfg_default(&cfg);
-	cfg.servo.kind = mc->servo == MCONF_SERVO_LINREG ? SERVO_LINREG :
-							    SERVO_PI;
-	cfg.servo.pi_kp = mc->pi_kp;
-	cfg.servo.pi_ki = mc->pi_ki;
-	cfg.servo.first_step_threshold = mc->first_step_threshold;
-	cfg.servo.step_threshold = mc->step_threshold;
-	cfg.free_running = mc->free_running;
-	cfg.holdover_spec_ns = (int64_t)(d->opts.holdover_spec_s * 1e9);
-	clkctl_class_default(&cfg.cls, (uint8_t)mc->clock_class);
+	clkref_cfg_default(&cfg);
+	cfg.cc.servo.kind = mc->servo == MCONF_SERVO_LINREG ? SERVO_LINREG :
+			    mc->servo == MCONF_SERVO_KALMAN ? SERVO_KALMAN :
+							      SERVO_PI;
+	cfg.cc.servo.pi_kp = mc->pi_kp;
+	cfg.cc.servo.pi_ki = mc->pi_ki;
+	cfg.cc.servo.first_step_threshold = mc->first_step_threshold;
+	cfg.cc.servo.step_threshold = mc->step_threshold;
+	cfg.cc.free_running = mc->free_running;
+	cfg.cc.holdover_spec_ns = (int64_t)(d->opts.holdover_spec_s * 1e9);
+	clkctl_class_default(&cfg.cc.cls, (uint8_t)mc->clock_class);
 	if (mc->slave_only) {
-		cfg.cls = (struct clkctl_class){ 255, 255, 255, 255 };
+		cfg.cc.cls = (struct clkctl_class){ 255, 255, 255, 255 };
 	}
 	for (i = 0; i < d->cfg.n_ports; i++) {
 		if (d->cfg.ports[i].log_sync_interval < lsync) {
 			lsync = d->cfg.ports[i].log_sync_interval;
 		}
+		cfg.port_clock[i] = (uint8_t)d->port_clock[i];
+		cfg.port_sw_ts[i] = d->cfg.ports[i].timestamping ==
+				    MCONF_TSTAMP_SOFTWARE;
 	}
-	d->log_sync = (int8_t)lsync;
-	cfg.sync_interval_s = ldexp(1.0, lsync);
-	rc = clkctl_init(&d->cc, &cfg);
+	cfg.n_ports = (unsigned)d->cfg.n_ports;
+	cfg.n_clocks = (unsigned)d->n_clocks;
+	cfg.cc.sync_interval_s = ldexp(1.0, lsync);
+	cfg.decision_ttl_ns = DECISION_TTL_NS;
+	/* followers: first step as the reference, a 30 s good frequency,
+	 * each clock's own frequency range (and the configured one) */
+	cfg.fl.first_step_threshold = mc->first_step_threshold;
+	cfg.fl.avg_s = FOLLOW_AVG_S;
+	cfg.fl.free_running = mc->free_running;
+	for (i = 0; i < d->n_clocks; i++) {
+		double mx = d->clocks[i].clk->max_adj;
+
+		if (mc->max_frequency > 0 && mc->max_frequency < mx) {
+			mx = mc->max_frequency;
+		}
+		cfg.clock_max_ppb[i] = mx;
+		freq[i] = d->clocks[i].freq0_ppb;
+	}
+	/* the follow loop runs at the fastest sync rate, 1/16 .. 1 s */
+	lsync = lsync < -4 ? -4 : lsync > 0 ? 0 : lsync;
+	period_ns = (int64_t)(ldexp(1.0, lsync) * 1e9);
+	cfg.fl.period_s = period_ns * 1e-9;
+	rc = clkref_init(&d->cr, &cfg, freq);
 	if (rc < 0) {
 		pr_err("clockd: cannot create the servo: %s", strerror(-rc));
 		return rc;
 	}
-	d->cc_ok = true;
-	/* the follow loop runs at the fastest sync rate, 1/16 .. 1 s */
-	lsync = lsync < -4 ? -4 : lsync > 0 ? 0 : lsync;
-	d->period_ns = (int64_t)(ldexp(1.0, lsync) * 1e9);
+	d->cr_ok = true;
+	d->period_ns = period_ns;
 	return 0;
 }
 
@@ -164,9 +195,8 @@ int clockd_setup(struct clockd *d)
 
 	d->sigfd = -1;
 	d->lockfd = -1;
-	d->slave = -1;
-	d->ref = -1;
 	d->last_state = -1;
+	d->last_slave = -1;
 	if (d->opts.d.rundir) {
 		snprintf(d->cfg.ipc.rundir, sizeof(d->cfg.ipc.rundir), "%s",
 			 d->opts.d.rundir);
@@ -201,7 +231,7 @@ int clockd_setup(struct clockd *d)
 	d->next_pub_ns = d->start_ns;
 	pr_notice("clockd: %d ports on %d clocks, %s servo, follow loop "
 		  "every %.3f s%s", d->cfg.n_ports, d->n_clocks,
-		  servo_kind_str(d->cc.cfg.servo.kind), d->period_ns * 1e-9,
+		  servo_kind_str(d->cr.cc.cfg.servo.kind), d->period_ns * 1e-9,
 		  d->cfg.clock.free_running ? ", free running (the clocks "
 		  "are never adjusted)" : "");
 	return 0;
@@ -217,9 +247,9 @@ void clockd_teardown(struct clockd *d)
 		zmq_ctx_term(d->ctx);
 		d->ctx = NULL;
 	}
-	if (d->cc_ok) {
-		clkctl_fini(&d->cc);
-		d->cc_ok = false;
+	if (d->cr_ok) {
+		clkref_fini(&d->cr);
+		d->cr_ok = false;
 	}
 	cd_clocks_close(d);
 	if (d->sigfd >= 0) {
@@ -236,153 +266,168 @@ void clockd_teardown(struct clockd *d)
 	}
 }
 
-/* ---- the reference clock --------------------------------------------- */
+/* ---- the policy's actions and events (common/clkref) ------------------ */
 
-static void log_verdict(struct clockd *d, enum clkctl_verdict v,
-			const char *what, int rc)
+static const char *clock_name(const struct clockd *d, int c)
 {
-	struct cd_clock *c = &d->clocks[d->ref];
-
-	switch (v) {
-	case CLKCTL_FAULT_NEW:
-		pr_err("%s: %s refused to %s: %s; servo fault until the "
-		       "clock can be adjusted", slave_name(d),
-		       clk_name(c->clk), what, strerror(-rc));
-		break;
-	case CLKCTL_FAULT_AGAIN:
-		pl_warn("%s: %s still refuses to %s: %s (%" PRIu64 " times)",
-			slave_name(d), clk_name(c->clk), what, strerror(-rc),
-			d->cc.faults);
-		break;
-	case CLKCTL_CLEARED:
-		pr_notice("%s: %s accepts adjustments again, servo fault "
-			  "cleared", slave_name(d), clk_name(c->clk));
-		break;
-	default:
-		break;
-	}
+	return c >= 0 && c < d->n_clocks ? clk_name(d->clocks[c].clk) : "-";
 }
 
-/* Carry out clkctl's actions on the reference clock. */
-static void apply(struct clockd *d, const struct clkctl_out *o)
+/* The interface a clock is known by in the log: its first port's. */
+static const char *clock_iface(const struct clockd *d, int c)
 {
-	struct cd_clock *c;
-	char what[48];
-	int rc;
+	return c >= 0 && c < d->n_clocks ?
+	       d->cfg.ports[d->clocks[c].port].interface : "-";
+}
 
-	if (d->ref < 0) {
-		return;
+static void log_event(struct clockd *d, const struct clkref_ev *e)
+{
+	const char *ifc = clock_iface(d, e->clock);
+	const char *clk = clock_name(d, e->clock);
+	const char *ref = clock_name(d, d->cr.ref);
+	char what[48];
+
+	if (e->op == CLKREF_STEP) {
+		snprintf(what, sizeof(what), "step %" PRId64 " ns", e->ns);
+	} else {
+		snprintf(what, sizeof(what), "adjust frequency %.3f ppb",
+			 e->ppb);
 	}
-	c = &d->clocks[d->ref];
-	if (o->restarted) {
+	switch (e->type) {
+	case CLKREF_EV_SLAVE:
+		pr_notice("clockd: slave port %s -> %s", port_name(d, e->a),
+			  e->b >= 0 ? port_name(d, e->b) : "none");
+		break;
+	case CLKREF_EV_REFERENCE:
+		pr_notice("clockd: reference clock %s%s (%.3f ppb)", clk,
+			  e->a ? ", locked: never stepped for the change" : "",
+			  e->ppb);
+		break;
+	case CLKREF_EV_HOLDOVER_NO_SLAVE:
+		pr_notice("clockd: no slave port: holdover at %.3f ppb",
+			  e->ppb);
+		break;
+	case CLKREF_EV_HOLDOVER_NO_SAMPLE:
+		pr_notice("%s: no sample for %d sync intervals: holdover at "
+			  "%.3f ppb", slave_name(d), e->a, e->ppb);
+		break;
+	case CLKREF_EV_NEW_MASTER:
+		pr_info("%s: new master: its offsets are judged",
+			port_name(d, e->port));
+		break;
+	case CLKREF_EV_RESTARTED:
 		pr_info("%s: new master %" PRId64 " ns away: servo restarts",
-			slave_name(d), o->nm_median_ns);
-	}
-	if (o->holdover_end) {
+			slave_name(d), e->ns);
+		break;
+	case CLKREF_EV_HOLDOVER_END:
 		pr_notice("%s: samples are back, holdover ends",
 			  slave_name(d));
-	}
-	if (o->step) {
-		rc = clk_step(c->clk, o->step_ns);
-		snprintf(what, sizeof(what), "step %" PRId64 " ns",
-			 o->step_ns);
-		log_verdict(d, clkctl_clock_result(&d->cc, CLKCTL_OP_STEP,
-						   rc), what, rc);
-		if (rc < 0) {
-			return;
+		break;
+	case CLKREF_EV_GATED:
+		pl_info("%s: offset %" PRId64 " ns rejected as an outlier "
+			"(median %" PRId64 " ns)", port_name(d, e->port),
+			e->ns, e->ns2);
+		break;
+	case CLKREF_EV_STALE:
+		pl_info("%s: stale sample (%" PRId64 " ms old) dropped "
+			"(%" PRIu64 " so far)", port_name(d, e->port),
+			e->ns / 1000000, d->cr.rx_stale);
+		break;
+	case CLKREF_EV_NOT_SLAVE:
+		pl_info("%s: sample dropped: bmcad says the port is not "
+			"slave", port_name(d, e->port));
+		break;
+	case CLKREF_EV_STEPPED:
+		if (e->why == CLKREF_W_REF) {
+			pr_notice("%s: %s stepped by %" PRId64 " ns",
+				  slave_name(d), clk, e->ns);
+		} else if (e->why == CLKREF_W_WITH_REF) {
+			pr_notice("%s: %s stepped by %" PRId64 " ns with the "
+				  "reference", ifc, clk, e->ns);
+		} else {
+			pr_notice("%s: %s stepped by %" PRId64 " ns to %s",
+				  ifc, clk, e->ns, ref);
 		}
-		pr_notice("%s: %s stepped by %" PRId64 " ns", slave_name(d),
-			  clk_name(c->clk), o->step_ns);
-		cd_follow_step(d, o->step_ns);
-	}
-	if (o->adjfreq) {
-		rc = clk_adjfreq(c->clk, o->freq_ppb);
-		snprintf(what, sizeof(what), "adjust frequency %.3f ppb",
-			 o->freq_ppb);
-		log_verdict(d, clkctl_clock_result(&d->cc, CLKCTL_OP_ADJFREQ,
-						   rc), what, rc);
-		if (rc < 0) {
-			return;
-		}
-		c->freq_ppb = o->freq_ppb;
-	}
-	if (o->first_lock) {
+		break;
+	case CLKREF_EV_LOCKED:
 		pr_info("%s: servo locked", slave_name(d));
-	}
-	if (o->synced) {
-		d->ref_locked = true;
-	}
-}
-
-static bool clkctl_locked(const struct clockd *d)
-{
-	enum clkctl_state st = clkctl_state(&d->cc);
-
-	return st == CLKCTL_LOCKED || st == CLKCTL_LOCKED_STABLE ||
-	       st == CLKCTL_HOLDOVER;
-}
-
-/*
- * Port i (or none: -1) is the slave port now. Its clock becomes the
- * reference; the reference servo starts from that clock's frequency and
- * never steps it if it was locked, and the old reference follows it.
- */
-static void set_slave(struct clockd *d, int i)
-{
-	struct clkctl_out o;
-	int nc, oc = d->ref;
-	bool old_locked, new_locked;
-	double f;
-
-	if (i == d->slave) {
-		return;
-	}
-	pr_notice("clockd: slave port %s -> %s", slave_name(d),
-		  i >= 0 ? d->cfg.ports[i].interface : "none");
-	d->have_master = false;
-	d->slave = i;
-	if (i < 0) {
-		if (clkctl_holdover(&d->cc, daemon_mono_ns(), &o)) {
-			pr_notice("clockd: no slave port: holdover at %.3f "
-				  "ppb", o.freq_ppb);
-			apply(d, &o);
+		break;
+	case CLKREF_EV_FAULT_NEW:
+		pr_err("%s: %s refused to %s: %s; servo fault until the "
+		       "clock can be adjusted", slave_name(d), clk, what,
+		       strerror(-e->rc));
+		break;
+	case CLKREF_EV_FAULT_AGAIN:
+		pl_warn("%s: %s still refuses to %s: %s (%" PRIu64 " times)",
+			slave_name(d), clk, what, strerror(-e->rc),
+			d->cr.cc.faults);
+		break;
+	case CLKREF_EV_FAULT_CLEARED:
+		pr_notice("%s: %s accepts adjustments again, servo fault "
+			  "cleared", slave_name(d), clk);
+		break;
+	case CLKREF_EV_FOLLOW_REFUSED:
+		if (e->op == CLKREF_STEP) {
+			pl_err("%s: %s refused to step %" PRId64 " ns%s: %s",
+			       ifc, clk, e->ns, e->why == CLKREF_W_WITH_REF ?
+			       " with the reference" : "", strerror(-e->rc));
+		} else {
+			pl_err("%s: %s refused to %s %.3f ppb: %s", ifc, clk,
+			       e->why == CLKREF_W_HOLD ? "keep" :
+			       "adjust frequency", e->ppb, strerror(-e->rc));
 		}
-		return;
+		break;
+	case CLKREF_EV_FOLLOW_AGAIN:
+		pr_info("%s: %s follows %s again", ifc, clk, ref);
+		break;
+	case CLKREF_EV_FOLLOW_LOCKED:
+	case CLKREF_EV_FOLLOW_LOST:
+		pr_info("%s: %s %s %s (%" PRId64 " ns, %.3f ppb)", ifc, clk,
+			e->type == CLKREF_EV_FOLLOW_LOCKED ? "locked to" :
+			"lost its lock to", ref, e->ns, e->ppb);
+		break;
+	case CLKREF_EV_FOLLOW_HOLDOVER:
+		pr_info("%s: %s in holdover at %.3f ppb", ifc, clk, e->ppb);
+		break;
 	}
-	nc = d->port_clock[i];
-	d->cc.cfg.servo.sw_ts =
-		d->cfg.ports[i].timestamping == MCONF_TSTAMP_SOFTWARE;
-	d->cc.cfg.servo.max_frequency = d->clocks[nc].clk->max_adj;
-	if (d->cfg.clock.max_frequency > 0 &&
-	    d->cfg.clock.max_frequency < d->cc.cfg.servo.max_frequency) {
-		d->cc.cfg.servo.max_frequency = d->cfg.clock.max_frequency;
+}
+
+/* Log the events from *from on. */
+static void log_events(struct clockd *d, const struct clkref_out *o,
+		       unsigned *from)
+{
+	for (; *from < o->n_ev; (*from)++) {
+		log_event(d, &o->ev[*from]);
 	}
-	if (oc == nc) {
-		clkctl_new_master(&d->cc);	/* same clock, maybe a new
-						 * master: judged */
-		return;
+}
+
+/* Carry out the policy's actions on the clocks, logging its events. */
+static void carry_out(struct clockd *d, struct clkref_out *o)
+{
+	unsigned i, logged = 0;
+	struct cd_clock *c;
+	int rc;
+
+	log_events(d, o, &logged);
+	for (i = 0; i < o->n_act; i++) {
+		const struct clkref_act *a = &o->act[i];
+
+		if (a->skip || a->clock < 0 || a->clock >= d->n_clocks) {
+			continue;
+		}
+		c = &d->clocks[a->clock];
+		rc = a->op == CLKREF_STEP ? clk_step(c->clk, a->step_ns) :
+		     clk_adjfreq(c->clk, a->freq_ppb);
+		clkref_result(&d->cr, o, i, rc);
+		log_events(d, o, &logged);
 	}
-	new_locked = d->clocks[nc].locked;
-	old_locked = oc >= 0 && clkctl_locked(d);
-	f = clkctl_freq(&d->cc);
-	clkctl_new_reference(&d->cc, d->clocks[nc].freq_ppb, new_locked);
-	d->ref_locked = new_locked;
-	cd_follow_stop(&d->clocks[nc]);
-	if (oc >= 0) {
-		cd_follow_start(&d->clocks[oc], f, old_locked);
-	}
-	d->ref = nc;
-	pr_notice("clockd: reference clock %s%s (%.3f ppb)",
-		  clk_name(d->clocks[nc].clk), new_locked ?
-		  ", locked: never stepped for the change" : "",
-		  d->clocks[nc].freq_ppb);
 }
 
 /* ---- publishing ------------------------------------------------------ */
 
 static int cur_state(const struct clockd *d)
 {
-	return (int)clkctl_state(&d->cc);
+	return (int)clkctl_state(&d->cr.cc);
 }
 
 static void publish(struct clockd *d, const char *topic, int type,
@@ -409,15 +454,16 @@ static void publish_servo(struct clockd *d, int64_t now)
 
 	memset(&m, 0, sizeof(m));
 	m.state = (uint8_t)st;
-	if (d->slave >= 0 && st != CLKCTL_HOLDOVER) {
+	if (d->cr.slave >= 0 && st != CLKCTL_HOLDOVER) {
 		snprintf(m.slave_iface, sizeof(m.slave_iface), "%s",
-			 d->cfg.ports[d->slave].interface);
+			 d->cfg.ports[d->cr.slave].interface);
 	}
-	m.freq_ppb = clkctl_freq(&d->cc);
-	m.offset_ns = d->cc.offset_ns;
-	m.clock_class = clkctl_clock_class(&d->cc, now);
+	m.freq_ppb = clkctl_freq(&d->cr.cc);
+	m.offset_ns = d->cr.cc.offset_ns;
+	m.clock_class = clkctl_clock_class(&d->cr.cc, now);
 	m.steps = cd_steps(d);
-	m.holdover_ms = (uint64_t)(clkctl_holdover_ns(&d->cc, now) / 1000000);
+	m.holdover_ms = (uint64_t)(clkctl_holdover_ns(&d->cr.cc, now) /
+				   1000000);
 	for (i = 0; i < d->n_clocks && i < IPC_CLOCKS_MAX; i++) {
 		struct ipc_clock_status *s = &m.clocks[i];
 		const struct cd_clock *c = &d->clocks[i];
@@ -425,21 +471,24 @@ static void publish_servo(struct clockd *d, int64_t now)
 		snprintf(s->iface, sizeof(s->iface), "%s",
 			 d->cfg.ports[c->port].interface);
 		snprintf(s->clock, sizeof(s->clock), "%s", clk_name(c->clk));
-		s->is_reference = i == d->ref;
+		const struct clkfollow *fl = &d->cr.fl[i];
+
+		s->is_reference = i == d->cr.ref;
 		if (s->is_reference) {
 			s->locked = st == CLKCTL_LOCKED ||
 				    st == CLKCTL_LOCKED_STABLE;
-			s->freq_ppb = clkctl_freq(&d->cc);
+			s->freq_ppb = clkctl_freq(&d->cr.cc);
 		} else {
-			s->locked = c->locked && !c->holdover;
-			s->freq_ppb = c->freq_ppb;
-			s->offset_ns = c->have_offset ? c->offset_ns : 0;
+			s->locked = fl->locked && !fl->holdover;
+			s->freq_ppb = fl->freq_ppb;
+			s->offset_ns = fl->have_offset ? fl->offset_ns : 0;
 		}
 	}
 	m.n_clocks = (uint8_t)i;
 	publish(d, "clock/servo/", IPC_T_SERVO, &m);
 	d->last_state = st;
 	d->last_class = m.clock_class;
+	d->last_slave = d->cr.slave;
 }
 
 static void publish_health(struct clockd *d)
@@ -454,16 +503,18 @@ static void publish_health(struct clockd *d)
 	publish(d, "hb/clockd/", IPC_T_HEALTH, &h);
 }
 
-/* Publish at once when the state or the class changed. */
+/* Publish at once when the state, the class or the slave port changed
+ * (portd's slave port waits for it to leave UNCALIBRATED). */
 static void publish_if_changed(struct clockd *d)
 {
 	int64_t now = daemon_mono_ns();
 
 	if (cur_state(d) != d->last_state ||
-	    clkctl_clock_class(&d->cc, now) != d->last_class) {
+	    clkctl_clock_class(&d->cr.cc, now) != d->last_class ||
+	    d->cr.slave != d->last_slave) {
 		pr_info("clockd: servo %s, clockClass %u",
-			clkctl_state_str(clkctl_state(&d->cc)),
-			clkctl_clock_class(&d->cc, now));
+			clkctl_state_str(clkctl_state(&d->cr.cc)),
+			clkctl_clock_class(&d->cr.cc, now));
 		publish_servo(d, now);
 	}
 }
@@ -474,9 +525,8 @@ static void on_sample(struct clockd *d, const struct ipc_rx *rx)
 {
 	struct ipc_sample m;
 	struct ipc_hdr h;
-	struct clkctl_out o;
-	int64_t now = daemon_mono_ns(), age;
-	double ivl;
+	struct clkref_out o;
+	int64_t now = daemon_mono_ns();
 	int i, rc;
 
 	rc = ipc_msg_unpack(rx->msg, rx->len, IPC_T_SAMPLE, &m, &h);
@@ -488,45 +538,13 @@ static void on_sample(struct clockd *d, const struct ipc_rx *rx)
 			"not a configured port", d->rx_bad);
 		return;
 	}
-	ivl = ldexp(1.0, m.log_sync_interval);
-	age = now - h.mono_ns;
-	if ((double)age > 2.0 * ivl * 1e9) {
-		d->rx_stale++;
-		pl_info("%s: stale sample (%" PRId64 " ms old) dropped "
-			"(%" PRIu64 " so far)", m.iface, age / 1000000,
-			d->rx_stale);
-		return;
-	}
-	if (d->dec_have[i] && !d->dec_s1[i] &&
-	    now - d->dec_ns[i] < DECISION_TTL_NS) {
-		d->rx_not_slave++;
-		pl_info("%s: sample dropped: bmcad says the port is not "
-			"slave", m.iface);
-		return;
-	}
-	d->rx_samples++;
-	set_slave(d, i);
-	if (m.log_sync_interval != d->log_sync) {
-		d->log_sync = m.log_sync_interval;
-		clkctl_sync_interval(&d->cc, ivl);
-	}
-	if (d->have_master && port_identity_cmp(&m.master, &d->master)) {
-		pr_info("%s: new master: its offsets are judged",
-			m.iface);
-		clkctl_new_master(&d->cc);
-	}
-	d->master = m.master;
-	d->have_master = true;
-	clkctl_sample(&d->cc, tmv_to_ns_round(m.offset), tmv_to_ns(m.t2),
-		      now, &o);
-	if (o.gated) {
-		pl_info("%s: offset %" PRId64 " ns rejected as an outlier "
-			"(median %" PRId64 " ns)", m.iface, d->cc.offset_ns,
-			gate_median(&d->cc.gate));
-	}
+	clkref_sample(&d->cr, (unsigned)i, &m.master, m.log_sync_interval,
+		      tmv_to_ns_round(m.offset), tmv_to_ns(m.t2),
+		      now - h.mono_ns, now, &o);
 	pr_debug("%s: offset %" PRId64 " ns freq %.3f ppb %s", m.iface,
-		 d->cc.offset_ns, o.freq_ppb, servo_state_str(o.servo));
-	apply(d, &o);
+		 d->cr.cc.offset_ns, clkctl_freq(&d->cr.cc),
+		 clkctl_state_str(clkctl_state(&d->cr.cc)));
+	carry_out(d, &o);
 	publish_if_changed(d);
 }
 
@@ -553,6 +571,7 @@ static void on_pull(struct clockd *d)
 static void on_decision(struct clockd *d, const struct ipc_rx *rx)
 {
 	struct ipc_decision m;
+	struct clkref_out o;
 	int i, rc;
 
 	rc = ipc_msg_unpack(rx->msg, rx->len, IPC_T_DECISION, &m, NULL);
@@ -561,14 +580,9 @@ static void on_decision(struct clockd *d, const struct ipc_rx *rx)
 		d->rx_bad++;
 		return;
 	}
-	d->dec_have[i] = true;
-	d->dec_s1[i] = m.rec == BMCA_REC_S1;
-	d->dec_ns[i] = daemon_mono_ns();
-	if (d->dec_s1[i]) {
-		set_slave(d, i);
-	} else if (d->slave == i) {
-		set_slave(d, -1);
-	}
+	clkref_decision(&d->cr, (unsigned)i, m.rec == BMCA_REC_S1,
+			daemon_mono_ns(), &o);
+	carry_out(d, &o);
 	publish_if_changed(d);
 }
 
@@ -620,17 +634,12 @@ static void on_signal(struct clockd *d)
 
 static void periodic(struct clockd *d, int64_t now)
 {
-	struct clkctl_out o;
-	bool ho;
+	struct clkref_cmp cmp[CLKREF_MAX_CLOCKS];
+	struct clkref_out o;
 
-	if (clkctl_tick(&d->cc, now, &o)) {
-		pr_notice("%s: no sample for %u sync intervals: holdover at "
-			  "%.3f ppb", slave_name(d),
-			  d->cc.cfg.holdover_intervals, o.freq_ppb);
-		apply(d, &o);
-	}
-	ho = d->slave < 0 || clkctl_state(&d->cc) == CLKCTL_HOLDOVER;
-	cd_follow(d, ho);
+	cd_compare_all(d, cmp);
+	clkref_tick(&d->cr, now, cmp, &o);
+	carry_out(d, &o);
 	publish_if_changed(d);
 	if (now >= d->next_pub_ns) {
 		d->next_pub_ns = now + PUB_PERIOD_NS;
@@ -686,7 +695,7 @@ int clockd_run(struct clockd *d)
 	publish_health(d);
 	pr_notice("clockd: %" PRIu64 " samples, %" PRIu64 " stale, %" PRIu64
 		  " refused, %" PRIu64 " from ports not slave, %" PRIu64
-		  " steps", d->rx_samples, d->rx_stale, d->rx_bad,
-		  d->rx_not_slave, cd_steps(d));
+		  " steps", d->cr.rx_samples, d->cr.rx_stale, d->rx_bad,
+		  d->cr.rx_not_slave, cd_steps(d));
 	return 0;
 }

@@ -4,11 +4,14 @@
  *
  *   main.c    command line, configuration, logging
  *   clockd.c  the bus (PULL for samples, SUB for decisions, PUB for the
- *             servo status), the loop, the slave port and its servo
- *             (common/clkctl)
+ *             servo status), the loop, carrying out the policy's actions
+ *             and logging its events
  *   clocks.c  opening every port's clock (ports sharing a sim file or a
- *             PHC share one clock), cross-clock comparisons, the loop
- *             that keeps every other clock locked to the reference
+ *             PHC share one clock), cross-clock comparisons
+ *
+ * The policy is common/clkref (sans-IO, also run by tests/sim): which
+ * port is slave, which clock is the reference, its servo (common/clkctl)
+ * and the followers (common/clkfollow).
  *
  * The reference clock is the slave port's: clkctl steers it from the
  * port's samples. Every other clock follows it with its own PI servo
@@ -26,6 +29,8 @@
 #include <stdint.h>
 
 #include "clkctl.h"
+#include "clkfollow.h"
+#include "clkref.h"
 #include "clock.h"
 #include "config.h"
 #include "daemon.h"
@@ -47,18 +52,7 @@ struct cd_clock {
 	char key[MCONF_PATH_LEN + 8];	/* "sim:PATH", "phc:DEV", "system" */
 	int port;			/* the first port using it */
 	bool sim;
-	double freq_ppb;		/* applied (or found at start) */
-	/* following the reference */
-	struct servo *fs;		/* NULL while not following */
-	bool no_step;			/* next servo: never step (locked) */
-	bool locked;
-	bool holdover;
-	double avg_freq;		/* good frequency while locked */
-	unsigned avg_n;
-	bool have_offset;
-	int64_t offset_ns;		/* this clock - reference, last */
-	uint64_t steps;
-	uint64_t faults;
+	double freq0_ppb;		/* found at start */
 	uint64_t cmp_errors;
 };
 
@@ -69,19 +63,11 @@ struct clockd {
 	int n_clocks;
 	int port_clock[MCONF_MAX_PORTS];	/* port -> clocks[] */
 
-	struct clkctl cc;		/* the reference clock's policy */
-	bool cc_ok;
-	int slave;			/* port index, -1: none */
-	int ref;			/* clocks[] index, -1: none */
-	bool ref_locked;		/* the reference has locked: the
-					 * others follow it */
-	struct port_identity master;	/* of the slave port's samples */
-	bool have_master;
-	int8_t log_sync;		/* of the slave port's samples */
-	/* bmcad's last decision per port */
-	bool dec_have[MCONF_MAX_PORTS];
-	bool dec_s1[MCONF_MAX_PORTS];
-	int64_t dec_ns[MCONF_MAX_PORTS];
+	/* the policy (common/clkref): slave port (cr.slave), reference
+	 * clock (cr.ref, clocks[] index), its servo (cr.cc), followers
+	 * (cr.fl[clock]), bmcad's last decision per port */
+	struct clkref cr;
+	bool cr_ok;
 
 	int64_t period_ns;		/* follow loop */
 	int64_t next_ns;
@@ -89,6 +75,7 @@ struct clockd {
 	int64_t start_ns;
 	int last_state;			/* published, -1: never */
 	uint8_t last_class;
+	int last_slave;			/* published slave port */
 
 	void *ctx;
 	void *pull;			/* samples in */
@@ -99,11 +86,8 @@ struct clockd {
 	bool stop;
 	uint32_t seq;
 
-	/* Counters. */
-	uint64_t rx_samples;
-	uint64_t rx_stale;		/* older than 2 sync intervals */
+	/* Counters (samples taken, stale, from ports not slave: cr). */
 	uint64_t rx_bad;		/* undecodable, unknown port */
-	uint64_t rx_not_slave;		/* from a port bmcad says is not S1 */
 	uint64_t tx_dropped;
 };
 
@@ -117,15 +101,9 @@ void cd_clocks_close(struct clockd *d);
 /* a - b in ns at one instant; 0 or -errno */
 int cd_compare(struct cd_clock *a, struct cd_clock *b, int64_t *off_ns,
 	       int64_t *b_ns);
-/* One round of the follow loop over every clock but the reference. */
-void cd_follow(struct clockd *d, bool holdover);
-/* The reference was stepped by ns: every follower takes the same step. */
-void cd_follow_step(struct clockd *d, int64_t ns);
-/* clock c stops following (it becomes the reference) */
-void cd_follow_stop(struct cd_clock *c);
-/* clock c starts following from its frequency; never stepped if locked */
-void cd_follow_start(struct cd_clock *c, double freq_ppb, bool locked);
-/* Total steps of every clock (the reference's counted by clkctl). */
+/* Compare every clock the policy wants with the reference (cmp[c]). */
+void cd_compare_all(struct clockd *d, struct clkref_cmp *cmp);
+/* Total steps of every clock. */
 uint64_t cd_steps(const struct clockd *d);
 
 #endif

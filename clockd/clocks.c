@@ -17,9 +17,6 @@
 #include "log.h"
 #include "tstamp.h"
 
-/* The good frequency of a follower: an average over this long. */
-#define FOLLOW_AVG_S	30.0
-
 static int errno_or(int fallback)
 {
 	int e = errno;
@@ -116,6 +113,7 @@ int cd_clocks_open(struct clockd *d)
 	char key[sizeof(d->clocks[0].key)], path[PATH_MAX];
 	struct cd_clock *c;
 	int i, j, rc, err;
+	double f;
 
 	for (i = 0; i < d->cfg.n_ports; i++) {
 		const struct mconf_port *p = &d->cfg.ports[i];
@@ -149,15 +147,16 @@ int cd_clocks_open(struct clockd *d)
 			return -err;
 		}
 		d->n_clocks++;
-		rc = clk_getfreq(c->clk, &c->freq_ppb);
+		rc = clk_getfreq(c->clk, &f);
 		if (rc < 0) {
 			pr_warn("%s: %s: cannot read the frequency (%s), "
 				"starting from 0 ppb", p->interface,
 				clk_name(c->clk), strerror(-rc));
-			c->freq_ppb = 0.0;
+			f = 0.0;
 		}
+		c->freq0_ppb = f;
 		pr_info("%s: clock %s at %.3f ppb", p->interface,
-			clk_name(c->clk), c->freq_ppb);
+			clk_name(c->clk), f);
 	}
 	return 0;
 }
@@ -167,8 +166,6 @@ void cd_clocks_close(struct clockd *d)
 	int i;
 
 	for (i = 0; i < d->n_clocks; i++) {
-		servo_destroy(d->clocks[i].fs);
-		d->clocks[i].fs = NULL;
 		clk_destroy(d->clocks[i].clk);
 		d->clocks[i].clk = NULL;
 	}
@@ -224,210 +221,34 @@ int cd_compare(struct cd_clock *a, struct cd_clock *b, int64_t *off_ns,
 
 uint64_t cd_steps(const struct clockd *d)
 {
-	uint64_t n = d->cc_ok ? d->cc.steps : 0;
-	int i;
-
-	for (i = 0; i < d->n_clocks; i++) {
-		n += d->clocks[i].steps;
-	}
-	return n;
+	return d->cr_ok ? clkref_steps(&d->cr) : 0;
 }
 
-void cd_follow_step(struct clockd *d, int64_t ns)
+void cd_compare_all(struct clockd *d, struct clkref_cmp *cmp)
 {
-	int i, rc;
+	struct cd_clock *ref;
+	int i;
 
+	memset(cmp, 0, sizeof(*cmp) * CLKREF_MAX_CLOCKS);
+	if (d->cr.ref < 0) {
+		return;
+	}
+	ref = &d->clocks[d->cr.ref];
 	for (i = 0; i < d->n_clocks; i++) {
 		struct cd_clock *c = &d->clocks[i];
 
-		if (i == d->ref || !c->fs || d->cfg.clock.free_running) {
+		if (!clkref_wants_compare(&d->cr, (unsigned)i)) {
 			continue;
 		}
-		rc = clk_step(c->clk, ns);
-		if (rc < 0) {
-			c->faults++;
-			pl_err("%s: %s refused to step %" PRId64 " ns with "
-			       "the reference: %s",
-			       d->cfg.ports[c->port].interface,
-			       clk_name(c->clk), ns, strerror(-rc));
-			continue;
+		cmp[i].done = true;
+		cmp[i].rc = cd_compare(c, ref, &cmp[i].off_ns,
+				       &cmp[i].ref_ns);
+		if (cmp[i].rc < 0) {
+			c->cmp_errors++;
+			pl_warn("%s: cannot compare %s with %s: %s",
+				d->cfg.ports[c->port].interface,
+				clk_name(c->clk), clk_name(ref->clk),
+				strerror(-cmp[i].rc));
 		}
-		c->steps++;
-		pr_notice("%s: %s stepped by %" PRId64 " ns with the "
-			  "reference", d->cfg.ports[c->port].interface,
-			  clk_name(c->clk), ns);
-	}
-}
-
-void cd_follow_stop(struct cd_clock *c)
-{
-	servo_destroy(c->fs);
-	c->fs = NULL;
-	c->locked = false;
-	c->holdover = false;
-	c->have_offset = false;
-	c->offset_ns = 0;
-}
-
-void cd_follow_start(struct cd_clock *c, double freq_ppb, bool locked)
-{
-	servo_destroy(c->fs);
-	c->fs = NULL;
-	c->freq_ppb = freq_ppb;
-	c->no_step = locked;
-	c->locked = locked;
-	c->holdover = false;
-	c->avg_n = 0;
-}
-
-static int follow_servo(struct clockd *d, struct cd_clock *c)
-{
-	struct servo_cfg sc;
-
-	servo_cfg_default(&sc);
-	sc.kind = SERVO_PI;
-	sc.sw_ts = false;	/* direct comparisons: precise */
-	sc.first_step_threshold = c->no_step ? 0.0 :
-				  d->cfg.clock.first_step_threshold;
-	sc.step_threshold = 0.0;	/* never after the first */
-	sc.max_frequency = c->clk->max_adj;
-	if (d->cfg.clock.max_frequency > 0 &&
-	    d->cfg.clock.max_frequency < sc.max_frequency) {
-		sc.max_frequency = d->cfg.clock.max_frequency;
-	}
-	sc.initial_freq = c->freq_ppb;
-	c->fs = servo_create(&sc);
-	if (!c->fs) {
-		pl_err("%s: cannot create a servo", clk_name(c->clk));
-		return -ENOMEM;
-	}
-	servo_sync_interval(c->fs, d->period_ns * 1e-9);
-	c->no_step = false;
-	return 0;
-}
-
-static void follow_holdover(struct clockd *d, struct cd_clock *c)
-{
-	double f = c->avg_n ? c->avg_freq : c->freq_ppb;
-	int rc;
-
-	if (c->holdover || !c->locked || d->cfg.clock.free_running) {
-		return;
-	}
-	c->holdover = true;
-	rc = clk_adjfreq(c->clk, f);
-	if (rc < 0) {
-		c->faults++;
-		pl_warn("%s: %s refused to keep %.3f ppb: %s",
-			d->cfg.ports[c->port].interface, clk_name(c->clk), f,
-			strerror(-rc));
-		return;
-	}
-	c->freq_ppb = f;
-	pr_info("%s: %s in holdover at %.3f ppb",
-		d->cfg.ports[c->port].interface, clk_name(c->clk), f);
-}
-
-/* One comparison and servo update of a follower. */
-static void follow_one(struct clockd *d, struct cd_clock *c,
-		       struct cd_clock *ref)
-{
-	const char *ifc = d->cfg.ports[c->port].interface;
-	double len = FOLLOW_AVG_S / (d->period_ns * 1e-9), ppb;
-	enum servo_state st;
-	int64_t off, t;
-	int rc;
-
-	rc = cd_compare(c, ref, &off, &t);
-	if (rc < 0) {
-		c->cmp_errors++;
-		pl_warn("%s: cannot compare %s with %s: %s", ifc,
-			clk_name(c->clk), clk_name(ref->clk), strerror(-rc));
-		return;
-	}
-	c->offset_ns = off;
-	c->have_offset = true;
-	if (d->cfg.clock.free_running) {
-		return;			/* measure, never steer */
-	}
-	if (c->holdover) {
-		c->holdover = false;
-		pr_info("%s: %s follows %s again", ifc, clk_name(c->clk),
-			clk_name(ref->clk));
-	}
-	if (!c->fs && follow_servo(d, c) < 0) {
-		return;
-	}
-	ppb = servo_sample(c->fs, off, t, &st);
-	if (st == SERVO_JUMP) {
-		rc = clk_step(c->clk, -off);
-		if (rc < 0) {
-			c->faults++;
-			pl_err("%s: %s refused to step %" PRId64 " ns: %s",
-			       ifc, clk_name(c->clk), -off, strerror(-rc));
-			servo_destroy(c->fs);
-			c->fs = NULL;
-			return;
-		}
-		c->steps++;
-		pr_notice("%s: %s stepped by %" PRId64 " ns to %s", ifc,
-			  clk_name(c->clk), -off, clk_name(ref->clk));
-	}
-	rc = clk_adjfreq(c->clk, ppb);
-	if (rc < 0) {
-		c->faults++;
-		pl_err("%s: %s refused to adjust frequency %.3f ppb: %s", ifc,
-		       clk_name(c->clk), ppb, strerror(-rc));
-		servo_destroy(c->fs);	/* restarts from the real one */
-		c->fs = NULL;
-		c->locked = false;
-		return;
-	}
-	c->freq_ppb = ppb;
-	if ((st == SERVO_LOCKED || st == SERVO_LOCKED_STABLE) != c->locked) {
-		c->locked = !c->locked;
-		pr_info("%s: %s %s %s (%" PRId64 " ns, %.3f ppb)", ifc,
-			clk_name(c->clk), c->locked ? "locked to" :
-			"lost its lock to", clk_name(ref->clk), off, ppb);
-	}
-	if (c->locked) {
-		if (c->avg_n < len) {
-			c->avg_n++;
-		}
-		if (c->avg_n == 1) {
-			c->avg_freq = ppb;
-		}
-		c->avg_freq += (ppb - c->avg_freq) / c->avg_n;
-	}
-}
-
-void cd_follow(struct clockd *d, bool holdover)
-{
-	struct cd_clock *ref = d->ref >= 0 ? &d->clocks[d->ref] : NULL;
-	int64_t off, t;
-	int i;
-
-	for (i = 0; i < d->n_clocks; i++) {
-		struct cd_clock *c = &d->clocks[i];
-
-		if (i == d->ref) {
-			continue;
-		}
-		if (!ref) {
-			follow_holdover(d, c);
-			continue;
-		}
-		if (!d->ref_locked) {
-			continue;	/* nothing worth following yet */
-		}
-		if (holdover) {
-			follow_holdover(d, c);
-			if (cd_compare(c, ref, &off, &t) == 0) {
-				c->offset_ns = off;	/* shown, not used */
-				c->have_offset = true;
-			}
-			continue;
-		}
-		follow_one(d, c, ref);
 	}
 }

@@ -149,6 +149,7 @@ static bool nm_sample(struct clkctl *cc, int64_t offset,
 	if ((double)llabs(med) > thr) {
 		servo_restart(cc, false);
 		cc->locked_once = false;
+		cc->warm = false;
 		out->restarted = true;
 		out->nm_median_ns = med;
 	}
@@ -200,17 +201,23 @@ void clkctl_sample(struct clkctl *cc, int64_t offset_ns, int64_t t2_ns,
 	}
 	switch (st) {
 	case SERVO_UNLOCKED:
+		/* warm: the clock keeps the frequency it was locked with
+		 * (the servo's answer while it judges) and counts as
+		 * locked */
+		out->synced = cc->warm;
 		break;
 	case SERVO_JUMP:
 		/* a refused step resets the gate too (fault) */
 		gate_reset(&cc->gate);
 		out->unsynced = true;
+		cc->warm = false;
 		break;
 	case SERVO_LOCKED:
 	case SERVO_LOCKED_STABLE:
 		/* undone by a refused adjustment (clkctl_clock_result) */
 		out->first_lock = !cc->locked_once;
 		cc->locked_once = true;
+		cc->warm = false;
 		out->synced = true;
 		break;
 	}
@@ -230,6 +237,7 @@ static enum clkctl_verdict clock_fault(struct clkctl *cc, bool step, int rc)
 	cc->fault_step = step;
 	servo_restart(cc, false);
 	cc->locked_once = false;
+	cc->warm = false;
 	cc->new_master = false;
 	cc->nm_keep_fresh = false;
 	cc->holdover = false;
@@ -295,9 +303,12 @@ void clkctl_new_master(struct clkctl *cc)
 void clkctl_new_reference(struct clkctl *cc, double freq_ppb, bool locked)
 {
 	cc->freq_ppb = freq_ppb;
-	cc->have_avg = false;
+	cc->have_avg = locked;		/* the follower's frequency is good */
+	cc->avg_freq = freq_ppb;
+	cc->avg_n = 1;
 	servo_restart(cc, locked);
 	cc->locked_once = locked;
+	cc->warm = locked;
 	gate_reset(&cc->gate);
 	cc->new_master = true;
 	cc->nm_n = 0;
@@ -309,7 +320,7 @@ static bool is_locked(const struct clkctl *cc)
 	enum servo_state st = servo_state(cc->servo);
 
 	return cc->locked_once && !cc->fault &&
-	       (st == SERVO_LOCKED || st == SERVO_LOCKED_STABLE);
+	       (cc->warm || st == SERVO_LOCKED || st == SERVO_LOCKED_STABLE);
 }
 
 static bool enter_holdover(struct clkctl *cc, int64_t now_ns,
@@ -371,6 +382,9 @@ enum clkctl_state clkctl_state(const struct clkctl *cc)
 	}
 	if (!cc->have_sample) {
 		return CLKCTL_FREE;
+	}
+	if (cc->warm) {
+		return CLKCTL_LOCKED;
 	}
 	switch (servo_state(cc->servo)) {
 	case SERVO_JUMP:

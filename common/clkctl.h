@@ -138,6 +138,8 @@ struct clkctl {
 	bool servo_fresh;		/* no sample since created */
 	struct gate gate;
 	bool locked_once;		/* gate only after the first lock */
+	bool warm;			/* a locked clock became the reference:
+					 * LOCKED while its new servo judges */
 	bool new_master;		/* judging a new master's offsets */
 	bool nm_keep_fresh;		/* judge even a fresh servo */
 	unsigned nm_n;
@@ -183,9 +185,12 @@ void clkctl_new_master(struct clkctl *cc);
 /*
  * The reference clock changed (clockd: another port is slave, on
  * another clock) and has frequency freq_ppb now: the servo restarts from
- * it. A clock that was locked (locked) is never stepped for it: its
- * first offsets are judged like a new master's, and only a far one
- * (beyond the new-master threshold) restarts the servo with steps.
+ * it. A clock that was locked (locked) is switched warm: never stepped,
+ * LOCKED throughout (the state, the class, the events) while the new
+ * servo starts from freq_ppb (which is also the good frequency to hold
+ * over on), until it locks itself; its first offsets are judged like a
+ * new master's, and only a far one (beyond the new-master threshold)
+ * restarts the servo cold, with steps.
  */
 void clkctl_new_reference(struct clkctl *cc, double freq_ppb, bool locked);
 

@@ -61,6 +61,7 @@ enum mconf_profile {
 enum mconf_servo {
 	MCONF_SERVO_PI,
 	MCONF_SERVO_LINREG,
+	MCONF_SERVO_KALMAN,
 };
 
 /* ports[].transport */
@@ -79,6 +80,12 @@ enum mconf_delay {
 	MCONF_DELAY_E2E = DM_E2E,
 	MCONF_DELAY_P2P = DM_P2P,
 	MCONF_DELAY_AUTO = 0x100,
+};
+
+/* ports[].delay_filter: values of port_core.h's enum port_delay_filter */
+enum mconf_delay_filter {
+	MCONF_DELAY_FILTER_MEDIAN,
+	MCONF_DELAY_FILTER_MEAN,
 };
 
 /* ports[].timestamping */
@@ -138,6 +145,8 @@ struct mconf_port {
 	int64_t delay_asymmetry;	/* ns; + = master->slave is longer */
 	int ingress_latency;		/* ns, subtracted from RX timestamps */
 	int egress_latency;		/* ns, added to TX timestamps */
+	int delay_filter;		/* enum mconf_delay_filter */
+	int delay_filter_length;	/* path delays in its window */
 	int udp_ttl;
 	int clock;			/* enum mconf_clk */
 	char phc_device[MCONF_DEV_LEN];	/* "" = from the NIC's tsinfo */

@@ -33,6 +33,7 @@ static const struct mconf_enum_name profile_names[] = {
 static const struct mconf_enum_name servo_names[] = {
 	{ "pi", MCONF_SERVO_PI },
 	{ "linreg", MCONF_SERVO_LINREG },
+	{ "kalman", MCONF_SERVO_KALMAN },
 	{ NULL, 0 },
 };
 
@@ -61,6 +62,12 @@ static const struct mconf_enum_name delay_names[] = {
 	{ "e2e", MCONF_DELAY_E2E },
 	{ "p2p", MCONF_DELAY_P2P },
 	{ "auto", MCONF_DELAY_AUTO },
+	{ NULL, 0 },
+};
+
+static const struct mconf_enum_name delay_filter_names[] = {
+	{ "median", MCONF_DELAY_FILTER_MEDIAN },
+	{ "mean", MCONF_DELAY_FILTER_MEAN },
 	{ NULL, 0 },
 };
 
@@ -283,8 +290,9 @@ static const struct mconf_item items[] = {
 	     "timeSource (Table 6) announced when this clock is the "
 	     "grandmaster"),
 	ENUM(CLOCK, servo, MCONF_SERVO_PI, servo_names, 0,
-	     "clock servo: pi (linuxptp-compatible) or linreg (linear "
-	     "regression)"),
+	     "clock servo: pi (linuxptp-compatible), linreg (linear "
+	     "regression) or kalman (Kalman filter on offset and frequency: "
+	     "the lowest time error)"),
 	FLOAT(CLOCK, pi_kp, 0.0, 0.0, 1000.0,
 	      "PI proportional constant; 0 = linuxptp's default scaled by the "
 	      "sync interval"),
@@ -336,6 +344,11 @@ static const struct mconf_item items[] = {
 	INT(PORT, egress_latency, 0, -1000000000, 1000000000, 0,
 	    "ns from the TX timestamp point to the wire; added to TX "
 	    "timestamps"),
+	ENUM(PORT, delay_filter, MCONF_DELAY_FILTER_MEDIAN, delay_filter_names,
+	     0, "path delay filter: median (linuxptp's moving_median) or "
+	     "mean (moving_average: no bias under one-sided jitter)"),
+	INT(PORT, delay_filter_length, 8, 1, 256, 0,
+	    "path delays in the delay filter's window"),
 	INT(PORT, udp_ttl, 1, 1, 255, 0,
 	    "TTL / hop limit of UDP PTP messages"),
 	ENUM(PORT, clock, MCONF_CLK_PHC, clk_names, 0,

@@ -145,6 +145,18 @@ struct pact_list {
 	struct pact a[PACT_MAX];
 };
 
+/* How the path delay measurements are smoothed (cfg.delay_filter). */
+enum port_delay_filter {
+	PORT_DF_MEDIAN,		/* moving median, linuxptp's default */
+	PORT_DF_MEAN,		/* moving mean: consistent with a servo
+				 * that averages offsets under one-sided
+				 * (exponential) delay jitter */
+};
+
+/* cfg.delay_filter_len: 0 = PORT_DF_LEN_DEFAULT, at most PORT_DF_LEN_MAX */
+#define PORT_DF_LEN_DEFAULT	8
+#define PORT_DF_LEN_MAX		256
+
 /* Static configuration of a port (from config and the interface). */
 struct port_core_cfg {
 	uint16_t port_number;		/* 1.. */
@@ -154,6 +166,8 @@ struct port_core_cfg {
 	int64_t ingress_latency_ns;	/* subtracted from RX timestamps */
 	int64_t egress_latency_ns;	/* added to TX timestamps */
 	bool auto_delay;		/* E2E until a Pdelay_Req is seen */
+	uint8_t delay_filter;		/* enum port_delay_filter */
+	uint16_t delay_filter_len;	/* window, delays; 0 = default */
 	bool path_trace;		/* send and check PATH_TRACE */
 	uint8_t log_fault_reset;	/* FAULTY retry after 2^N s */
 	uint64_t seed;			/* PRNG for the randomised timers */

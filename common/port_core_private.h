@@ -22,8 +22,6 @@
 
 /* Sends one handle() call can make (each has its own TX slot). */
 #define PORT_TX_SLOTS		4
-/* Moving median of the path delay (linuxptp's delay_filter_length is 10). */
-#define PORT_DELAY_FILTER_LEN	8
 /* (t3, t4) pairs kept for neighborRateRatio: r over the last N-1 gaps. */
 #define PORT_NRATE_LEN		8
 /* Largest path/link delay taken as real: 1 s in scaled ns. */
@@ -57,8 +55,10 @@ struct sync_half {
 	tmv_t corr;			/* its correctionField */
 };
 
+/* Path delay window (port_delay.c): cfg.delay_filter over the last
+ * cfg.delay_filter_len delays. */
 struct delay_filter {
-	tmv_t v[PORT_DELAY_FILTER_LEN];
+	tmv_t v[PORT_DF_LEN_MAX];
 	unsigned n;			/* valid entries */
 	unsigned next;			/* ring write index */
 };

@@ -28,9 +28,17 @@
  * Pdelay_Req carry correctionField 0.
  *
  * A path delay that is negative or above 1 s is rejected (counted) and
- * the rest are smoothed by a moving median of the last
- * PORT_DELAY_FILTER_LEN (the mean of the middle two for an even count), as
- * linuxptp's delay_filter does.
+ * the rest are smoothed over the last cfg.delay_filter_len (8) of them:
+ * by their median (the mean of the middle two for an even count), as
+ * linuxptp's default delay_filter moving_median does, or by their mean
+ * (cfg.delay_filter PORT_DF_MEAN, linuxptp's moving_average). With
+ * one-sided link jitter (exponential, as queues give it) the median of
+ * the path delay sits below its mean (~16 ns for 100 ns of exponential
+ * jitter each way), while a servo that averages offsets takes the mean of
+ * the Sync direction's delay: the offsets come out biased by the
+ * difference, and a chain of boundary clocks adds it up hop by hop. The
+ * mean is consistent with such a servo; the median is more robust to
+ * rare late timestamps (software timestamping).
  */
 #include <math.h>
 #include <string.h>
@@ -44,16 +52,22 @@ static void filter_reset(struct delay_filter *f)
 	memset(f, 0, sizeof(*f));
 }
 
-static tmv_t filter_add(struct delay_filter *f, tmv_t v)
+static unsigned filter_len(const struct port_core *pc)
 {
-	tmv_t s[PORT_DELAY_FILTER_LEN], x;
+	unsigned len = pc->cfg.delay_filter_len;
+
+	if (!len) {
+		return PORT_DF_LEN_DEFAULT;
+	}
+	return len < PORT_DF_LEN_MAX ? len : PORT_DF_LEN_MAX;
+}
+
+/* Median of the window (the mean of the middle two for an even count). */
+static tmv_t filter_median(const struct delay_filter *f)
+{
+	tmv_t s[PORT_DF_LEN_MAX], x;
 	unsigned i, j;
 
-	f->v[f->next] = v;
-	f->next = (f->next + 1) % PORT_DELAY_FILTER_LEN;
-	if (f->n < PORT_DELAY_FILTER_LEN) {
-		f->n++;
-	}
 	memcpy(s, f->v, f->n * sizeof(s[0]));
 	for (i = 1; i < f->n; i++) {
 		x = s[i];
@@ -66,6 +80,38 @@ static tmv_t filter_add(struct delay_filter *f, tmv_t v)
 		return s[f->n / 2];
 	}
 	return tmv_half(tmv_add(s[f->n / 2 - 1], s[f->n / 2]));
+}
+
+/* Mean of the window, rounded down at 2^-16 ns. The delays are sane
+ * (0..1 s), so their sum in scaled ns fits: 256 * 2^16 * 1e9 < 2^63. */
+static tmv_t filter_mean(const struct delay_filter *f)
+{
+	int64_t sum = 0;
+	unsigned i;
+
+	for (i = 0; i < f->n; i++) {
+		sum += tmv_to_scaled_ns(f->v[i]);
+	}
+	return tmv_from_scaled_ns(sum / (int64_t)f->n);
+}
+
+static tmv_t filter_add(struct port_core *pc, struct delay_filter *f,
+			tmv_t v)
+{
+	unsigned len = filter_len(pc);
+
+	if (f->next >= len) {
+		f->next = 0;
+	}
+	f->v[f->next] = v;
+	f->next = (f->next + 1) % len;
+	if (f->n < len) {
+		f->n++;
+	}
+	if (pc->cfg.delay_filter == PORT_DF_MEAN) {
+		return filter_mean(f);
+	}
+	return filter_median(f);
 }
 
 /* A raw delay: false (and counted) when negative or above 1 s. */
@@ -252,7 +298,7 @@ static void e2e_compute(struct port_core *pc)
 	if (!delay_sane(pc, d)) {
 		return;
 	}
-	pc->delay = filter_add(&pc->e2e_filter, d);
+	pc->delay = filter_add(pc, &pc->e2e_filter, d);
 	pc->has_delay = true;
 }
 
@@ -402,7 +448,7 @@ static void p2p_try(struct port_core *pc)
 	if (!delay_sane(pc, d)) {
 		return;
 	}
-	pc->link_delay = filter_add(&pc->p2p_filter, d);
+	pc->link_delay = filter_add(pc, &pc->p2p_filter, d);
 	pc->has_link_delay = true;
 	pc->ds.meanLinkDelay = tmv_to_scaled_ns(pc->link_delay);
 }

@@ -3,7 +3,7 @@
  * servo.c - servo dispatch, configuration defaults, LOCKED_STABLE.
  *
  * Pure: no clock reads, no I/O, no globals. The kinds live in
- * servo_pi.c and servo_linreg.c behind struct servo_ops.
+ * servo_pi.c, servo_linreg.c and servo_kalman.c behind struct servo_ops.
  */
 #include <errno.h>
 #include <math.h>
@@ -72,6 +72,9 @@ struct servo *servo_create(const struct servo_cfg *cfg)
 		break;
 	case SERVO_LINREG:
 		s = servo_linreg_create(cfg);
+		break;
+	case SERVO_KALMAN:
+		s = servo_kalman_create(cfg);
 		break;
 	default:
 		errno = EINVAL;
@@ -296,6 +299,8 @@ const char *servo_kind_str(enum servo_kind k)
 		return "pi";
 	case SERVO_LINREG:
 		return "linreg";
+	case SERVO_KALMAN:
+		return "kalman";
 	}
 	return "?";
 }

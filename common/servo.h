@@ -39,6 +39,7 @@
 enum servo_kind {
 	SERVO_PI,
 	SERVO_LINREG,
+	SERVO_KALMAN,
 };
 
 enum servo_state {

@@ -72,6 +72,7 @@ struct servo {
 /* Constructors of the kinds: allocate, set ops and private state only. */
 struct servo *servo_pi_create(const struct servo_cfg *cfg);
 struct servo *servo_linreg_create(const struct servo_cfg *cfg);
+struct servo *servo_kalman_create(const struct servo_cfg *cfg);
 
 /* Clamp ppb to [-max, max]. */
 static inline double servo_clamp(const struct servo *s, double ppb)

@@ -27,6 +27,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "clkref.h"
 #include "daemon.h"
 #include "ipc.h"
 #include "log.h"
@@ -309,13 +310,19 @@ static void on_servo(struct portd *d, const struct ipc_rx *rx)
 	mine = !strcmp(m.slave_iface, d->ifname);
 	locked = m.state == IPC_SERVO_LOCKED ||
 		 m.state == IPC_SERVO_LOCKED_STABLE;
-	if (b->have_servo && m.steps > b->servo_steps &&
-	    (st == PS_SLAVE || st == PS_UNCALIBRATED)) {
-		/* clockd stepped the clock: our timestamps are in the old
-		 * time base */
+	/* common/clkref: clockd stepped the clock (our timestamps are in
+	 * the old time base), or its servo follows this port, locked */
+	switch (clkref_port_status(b->have_servo &&
+				   m.steps > b->servo_steps, mine, locked,
+				   st == PS_SLAVE, st == PS_UNCALIBRATED)) {
+	case CLKREF_PORT_UNSYNCED:
 		queue_simple(d, PEV_UNSYNCED);
-	} else if (mine && locked && st == PS_UNCALIBRATED) {
+		break;
+	case CLKREF_PORT_SYNCED:
 		queue_simple(d, PEV_SYNCED);
+		break;
+	case CLKREF_PORT_NONE:
+		break;
 	}
 	b->servo_steps = m.steps;
 	b->servo = m;

@@ -484,6 +484,9 @@ static void setup_port_cfg(struct portd *d, const struct clock_identity *id,
 	ds->masterOnly = p->master_only;
 	c->ingress_latency_ns = p->ingress_latency;
 	c->egress_latency_ns = p->egress_latency;
+	c->delay_filter = p->delay_filter == MCONF_DELAY_FILTER_MEAN ?
+			  PORT_DF_MEAN : PORT_DF_MEDIAN;
+	c->delay_filter_len = (uint16_t)p->delay_filter_length;
 	c->log_fault_reset = 4;		/* 16 s, linuxptp's default */
 	c->seed = d->opts.seed;
 	memcpy(c->phys_addr, mac, 6);

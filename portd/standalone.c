@@ -37,7 +37,8 @@ static int sa_init(struct portd *d)
 	/* The policy clockd uses too (common/clkctl): gate, new master,
 	 * step or slew, clock faults; its defaults are portd's. */
 	clkctl_cfg_default(&cfg);
-	sc->kind = mc->servo == MCONF_SERVO_LINREG ? SERVO_LINREG : SERVO_PI;
+	sc->kind = mc->servo == MCONF_SERVO_LINREG ? SERVO_LINREG :
+		   mc->servo == MCONF_SERVO_KALMAN ? SERVO_KALMAN : SERVO_PI;
 	sc->sw_ts = d->sw_ts;
 	sc->pi_kp = mc->pi_kp;
 	sc->pi_ki = mc->pi_ki;

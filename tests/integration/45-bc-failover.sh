@@ -32,7 +32,8 @@
 #   timestamps; 20 us is what a step or a lost lock would exceed at once:
 #   the PHCs start 2..4 ms off and run 20..50 ppm away), and clockd's
 #   steps counter unchanged (no PHC stepped); the downstream slave's
-#   reported offsets over the same 20 s: printed with the floor's; at
+#   reported offsets over the same 20 s: printed with the floor's; the
+#   median |offset| within 3x the floor's + 1 us, and at
 #   most one more beyond 10 us than the floor has (a loaded 2-core
 #   machine gives single late software timestamps of ~13 us now and
 #   then, with or without a boundary clock in the path).
@@ -184,7 +185,14 @@ offsets_report() {
 	echo "$1: floor (ptp4l straight to B) same time:    n $nf mean $mf rms $rf max $xf ns, $bf beyond 10 us"
 	t_check "$1: downstream slave offsets beyond 10 us: at most the floor's + 1 ($b <= $bf + 1)" \
 		pl_le "$b" "$((bf + 1))"
-	t_check "$1: downstream slave offsets RMS within 5 us ($rms)" pl_le "$rms" 5000
+	# the median |offset| against the floor's, not the RMS: one late
+	# software timestamp (60 us seen in CI) decides an RMS over 20 samples
+	local m mf lim
+	m=$(offsets_since s3 "$2" | pl_abs_median)
+	mf=$(offsets_since fl "$3" | pl_abs_median)
+	lim=$(awk -v f="$mf" 'BEGIN { printf "%.0f", 3 * f + 1000 }')
+	t_check "$1: downstream slave median |offset| within 3x the floor's + 1 us ($m <= $lim)" \
+		pl_le "$m" "$lim"
 }
 
 echo "== kill grandmaster A"

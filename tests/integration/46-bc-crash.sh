@@ -20,11 +20,11 @@
 # (test 44, the floor in this run): the TRUE error of every PHC within
 # 20 us (a PHC reset, stepped or left to run free at 20..50 ppm for the
 # outage would exceed it within a second; locked, it stays under ~1 us);
-# the slaves' offsets RMS within 5 us, and no more samples beyond 10 us
+# the slaves' median |offset| within 3x the floor's + 1 us, and no more samples beyond 10 us
 # than the floor has + 1 (single ~13 us late software timestamps happen
 # on this loaded 2-core machine with or without a BC in the path).
 # Then b3's link down and up: b3 FAULTY, then MASTER, s2 parented to the
-# BC again with offsets RMS within 5 us and at most one beyond 10 us (an
+# BC again with median |offset| within 2 us and at most one beyond 10 us (an
 # isolated late software timestamp: 14 us seen once). Finally SIGTERM to meridian: no
 # process of the appliance, no socket, no lock file left, and (after the
 # test's own cleanup) no namespace of this test.
@@ -135,7 +135,7 @@ done
 # crash NAME PROG [IFACE]: kill -9 a child, watch it come back
 crash() {
 	local name=$1 prog=$2 ifc=${3:-} old new km kw i tn tc c n mean rms
-	local max b bf nst0 nst1 pname
+	local max b bf nst0 nst1 pname m mf lim
 	pname=$prog${ifc:+/$ifc}
 	old=$(pid_of "$prog" "$ifc")
 	nst0=$(grep -c "clockd.* stepped by" "$PL_DIR/meridian.log")
@@ -187,7 +187,9 @@ crash() {
 	read -r n mean rms max < <(offsets_between fl "$km" \
 		"$(awk -v k="$km" -v w=$WINDOW 'BEGIN { print k + w }')" |
 		pl_stats)
-	echo "$name: floor offsets over the outage: n $n rms $rms max $max ns, $bf beyond 10 us"
+	mf=$(offsets_between fl "$km" "$(awk -v k="$km" -v w=$WINDOW \
+		'BEGIN { print k + w }')" | pl_abs_median)
+	echo "$name: floor offsets over the outage: n $n rms $rms max $max ns, median |offset| $mf ns, $bf beyond 10 us"
 	for c in s1 s2; do
 		read -r n mean rms max < <(offsets_between $c "$km" \
 			"$(awk -v k="$km" -v w=$WINDOW 'BEGIN { print k + w }')" |
@@ -196,8 +198,13 @@ crash() {
 			'BEGIN { print k + w }')" | pl_beyond 10000)
 		echo "$name: $c offsets over the outage: n $n mean $mean rms $rms max $max ns, $b beyond 10 us"
 		t_check "$name: $c reported offsets ($n)" pl_ge "$n" 15
-		t_check "$name: $c offsets RMS within 5 us ($rms)" \
-			pl_le "$rms" 5000
+		# median |offset| against the floor's, not the RMS: one late
+		# software timestamp (60 us seen in CI) decides an RMS
+		m=$(offsets_between $c "$km" "$(awk -v k="$km" -v w=$WINDOW \
+			'BEGIN { print k + w }')" | pl_abs_median)
+		lim=$(awk -v f="$mf" 'BEGIN { printf "%.0f", 3 * f + 1000 }')
+		t_check "$name: $c median |offset| within 3x the floor's + 1 us ($m <= $lim)" \
+			pl_le "$m" "$lim"
 		t_check "$name: $c offsets beyond 10 us at most the floor's + 1 ($b <= $bf + 1)" \
 			pl_le "$b" "$((bf + 1))"
 	done
@@ -251,7 +258,9 @@ read -r n mean rms max < <(offsets_between s2 "$(awk -v k="$km1" \
 echo "s2 after the link came back (8 s, from 2 s after re-sync): n $n mean $mean rms $rms max $max ns"
 b=$(offsets_between s2 "$(awk -v k="$km1" 'BEGIN { print k - 8 }')" \
 	"$km1" | pl_beyond 10000)
-t_check "s2 re-synced: offsets RMS within 5 us ($rms)" pl_le "$rms" 5000
+m=$(offsets_between s2 "$(awk -v k="$km1" 'BEGIN { print k - 8 }')" \
+	"$km1" | pl_abs_median)
+t_check "s2 re-synced: median |offset| within 2 us ($m)" pl_le "$m" 2000
 t_check "s2 re-synced: at most one offset beyond 10 us, a late software timestamp ($b)" \
 	pl_le "$b" 1
 t_check "s2 re-synced: reported offsets ($n)" pl_ge "$n" 5

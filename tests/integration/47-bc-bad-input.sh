@@ -28,7 +28,7 @@
 #    the BC stays converged (b1 SLAVE LOCKED, b2 b3 MASTER, the same
 #    grandmaster), the TRUE error of every PHC stays within 20 us (it is
 #    ~1 us when locked; a PHC that lost its lock or was stepped leaves it
-#    at once), and s1 keeps the BC as parent with offsets RMS within 5 us
+#    at once), and s1 keeps the BC as parent with median |offset| within 2 us and at most 1 in 10 beyond 10 us
 #    (max printed: the garbage costs CPU on a 2-core machine, and software
 #    timestamps see it; at 1200 bad datagrams/s s1 saw single 28 us
 #    offsets, at the ~600/s used here a few us).
@@ -238,7 +238,16 @@ t_check "s1 still parented to the BC, the GM's identity" s1_parent_ok
 read -r n mean rms max < <(pl_ptp4l_offsets "$PL_DIR/s1.log" |
 	tail -n +"$((ns1 + 1))" | pl_stats)
 echo "s1 offsets during the garbage: n $n mean $mean rms $rms max $max ns"
-t_check "s1 offsets RMS within 5 us ($rms)" pl_le "$rms" 5000
+# the median |offset|, not the RMS: one late software timestamp (tens of
+# us, seen in CI on the other tests) decides an RMS over 20 samples
+m=$(pl_ptp4l_offsets "$PL_DIR/s1.log" | tail -n +"$((ns1 + 1))" |
+	pl_abs_median)
+b=$(pl_ptp4l_offsets "$PL_DIR/s1.log" | tail -n +"$((ns1 + 1))" |
+	pl_beyond 10000)
+echo "s1 during the garbage: median |offset| $m ns, $b beyond 10 us"
+t_check "s1 median |offset| within 2 us ($m)" pl_le "$m" 2000
+t_check "s1 offsets beyond 10 us: at most 1 in 10 ($b of $n)" \
+	test "$((b * 10))" -le "$n"
 for c in b1 b2 b3; do
 	read -r n mean rms max < <(pl_true_col "$PL_DIR/true-$c" "$w0" |
 		pl_stats)

@@ -34,7 +34,7 @@ t_check "different seed, different samples" \
 	bash -c "! cmp -s '$TMP/a' '$TMP/c'"
 t_check "the output has a line per virtual second and a summary" \
 	bash -c "[ \$(grep -c '^t=' '$TMP/a') -eq 300 ] &&
-		 grep -q '^converged_s=' '$TMP/a'"
+		 grep -q '^node=slave role=oc hops=1 converged_s=' '$TMP/a'"
 
 # le X Y: X <= Y (floating point)
 le() { awk -v a="$1" -v b="$2" 'BEGIN { exit !(a <= b) }'; }

@@ -11,8 +11,9 @@
  *   converged_s / converged100_s: the time after which |TE| stays below
  *     1 us / 100 ns to the end of the series (or of the judged window,
  *     see end_ns), -1 if never;
- *   te_rms_ns, te_max_ns: RMS and max|TE| after converged_s (the whole
- *     series if it never converged);
+ *   te_rms_ns, te_max_ns: RMS and max|TE| after converged_s, or after
+ *     judge_from_ns if that is later (judged_from_s says which; the
+ *     whole series if it never converged);
  *   cte_ns: constant time error, the mean TE after converged_s;
  *   dte_l_mtie_ns[]: MTIE of dTE_L (TE low-passed by a first-order
  *     0.1 Hz filter, its mean removed) for the observation intervals in
@@ -40,6 +41,7 @@ struct sim_fig_in {
 	int64_t end_ns;			/* judge only samples before this; 0 =
 					 * all (e.g. stop at a holdover) */
 	int64_t holdover_start_ns;	/* -1 = none */
+	int64_t judge_from_ns;		/* judge no earlier than this (0) */
 };
 
 struct sim_figures {
@@ -50,7 +52,8 @@ struct sim_figures {
 	double dte_h_pp_ns;
 	double ferr_rms_ppb, ferr_max_ppb;
 	double holdover100_ns, holdover1000_ns;
-	size_t n_judged;		/* samples after convergence */
+	double judged_from_s;		/* the judged part starts here */
+	size_t n_judged;		/* samples judged */
 };
 
 /* Compute every figure; returns 0, or -EINVAL for a bad input. */

@@ -1,18 +1,27 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 /*
- * main.c - meridian-sim: a grandmaster and an ordinary-clock slave on one
- * simulated link, in virtual time, on the real cores.
+ * main.c - meridian-sim: a simulated PTP network in virtual time on the
+ * real cores, from a scenario file (scenario.h), or, without one, a
+ * grandmaster and an ordinary-clock slave on one link set up by options.
  *
- * Output (stdout, deterministic for a seed):
- *   once a second of virtual time
- *     t=S te_ns=N freq_ppb=F ferr_ppb=E state=PORTSTATE servo=SERVOSTATE
- *   (te = slave PHC - true time; freq = the adjustment applied; ferr =
- *   the slave clock's remaining rate error, intrinsic + adjustment), then
- *     converged_s=S converged100_s=S te_rms_ns=R te_max_ns=M samples=N
- *     steps=K
- *   where converged_s is the time after which |te| stays below 1 us
- *   (converged100_s: 100 ns) to the end, -1 if never; te_rms_ns and
- *   te_max_ns are over the TE samples (every --stat-ms) after converged_s.
+ * Trace (--trace FILE), one data line per node every stat_ms:
+ *   # meridian-sim trace v1 scenario=NAME seed=N stat_ms=N duration_s=S
+ *   # node NAME role=gm|oc|bc hops=K
+ *   # event T_S TEXT                 (each scheduled scenario event)
+ *   # note T_S TEXT                  (a BC's slave port or clockClass
+ *                                     changed: "slave NODE port A -> B",
+ *                                     "class NODE A -> B (STATE)")
+ *   T_S NODE TE_NS FERR_PPB PORTSTATE SERVOSTATE
+ * (TE = the node's PHC - true time, ns; a BC's is its reference PHC's,
+ * and each of its PHCs has a line of its own as NODE.pN with PORTSTATE
+ * "-"; FERR_PPB: the remaining frequency error, intrinsic + adjustment.)
+ *
+ * stdout: the notes as "t=T_S note TEXT" (not with --quiet); without a
+ * scenario, also once a virtual second
+ *   t=S te_ns=N freq_ppb=F ferr_ppb=E state=PORTSTATE servo=SERVOSTATE
+ * then one summary line per node but grandmasters
+ *   node=NAME role=oc|bc hops=K <sim_figures_fmt()> steps=N
+ * and "sim: N nodes, S virtual s, E events".
  */
 #include <getopt.h>
 #include <inttypes.h>
@@ -21,6 +30,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "figures.h"
+#include "scenario.h"
 #include "sim.h"
 
 struct opts {
@@ -37,17 +48,23 @@ struct opts {
 	int64_t stat_ms;
 	enum servo_kind servo;
 	bool quiet;
+	const char *trace;
+	const char *scenario;
+	bool have_seed, have_duration, have_stat;
 };
 
 static void usage(FILE *f)
 {
 	fprintf(f,
-		"usage: meridian-sim [options]\n"
+		"usage: meridian-sim [SCENARIO.scn] [options]\n"
+		"  a scenario file (tests/sim/scenarios/) or, without one,\n"
+		"  a grandmaster and a slave on one link (the options below)\n"
+		"  --trace FILE      write the trace (format in main.c)\n"
 		"  --seed N          random seed (1)\n"
 		"  --duration S      virtual seconds to run (600)\n"
 		"  --sync-log L      logSyncInterval and "
 		"logMinDelayReqInterval (0)\n"
-		"  --servo pi|linreg the slave's servo (pi)\n"
+		"  --servo pi|linreg|kalman  the slave's servo (pi)\n"
 		"  --freq-ppb F      slave oscillator's initial error "
 		"(100000)\n"
 		"  --wander W        random-walk wander, ppb/sqrt(s) (1)\n"
@@ -77,6 +94,7 @@ static int parse(int argc, char **argv, struct opts *o)
 		{ "offset-ns", required_argument, NULL, 'o' },
 		{ "stat-ms", required_argument, NULL, 'm' },
 		{ "quiet", no_argument, NULL, 'q' },
+		{ "trace", required_argument, NULL, 'T' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 }
 	};
@@ -88,9 +106,11 @@ static int parse(int argc, char **argv, struct opts *o)
 		switch (c) {
 		case 's':
 			o->seed = strtoull(optarg, &end, 0);
+			o->have_seed = true;
 			break;
 		case 'd':
 			o->duration_s = strtod(optarg, &end);
+			o->have_duration = true;
 			break;
 		case 'l':
 			o->sync_log = (int)strtol(optarg, &end, 0);
@@ -100,6 +120,8 @@ static int parse(int argc, char **argv, struct opts *o)
 				o->servo = SERVO_PI;
 			} else if (!strcmp(optarg, "linreg")) {
 				o->servo = SERVO_LINREG;
+			} else if (!strcmp(optarg, "kalman")) {
+				o->servo = SERVO_KALMAN;
 			} else {
 				fprintf(stderr, "meridian-sim: unknown servo "
 					"%s\n", optarg);
@@ -129,9 +151,13 @@ static int parse(int argc, char **argv, struct opts *o)
 			break;
 		case 'm':
 			o->stat_ms = strtoll(optarg, &end, 0);
+			o->have_stat = true;
 			break;
 		case 'q':
 			o->quiet = true;
+			break;
+		case 'T':
+			o->trace = optarg;
 			break;
 		case 'h':
 			usage(stdout);
@@ -146,6 +172,9 @@ static int parse(int argc, char **argv, struct opts *o)
 			return -1;
 		}
 	}
+	if (optind < argc) {
+		o->scenario = argv[optind++];
+	}
 	if (optind < argc || o->duration_s <= 0 || o->sync_log < -7 ||
 	    o->sync_log > 4 || o->wander_ms <= 0 || o->stat_ms <= 0 ||
 	    o->delay_ns < 0 || o->jitter_ns < 0 || o->ts_noise_ns < 0 ||
@@ -156,64 +185,226 @@ static int parse(int argc, char **argv, struct opts *o)
 	return 0;
 }
 
-struct stats {
-	int64_t *t;		/* virtual ns */
-	int64_t *te;		/* ns */
+struct series {
+	double *te, *ferr;
 	size_t n, cap;
 };
 
-static void stats_add(struct stats *st, int64_t t, int64_t te)
+static void series_add(struct series *st, double te, double ferr)
 {
 	if (st->n == st->cap) {
 		st->cap = st->cap ? 2 * st->cap : 4096;
-		st->t = realloc(st->t, st->cap * sizeof(*st->t));
 		st->te = realloc(st->te, st->cap * sizeof(*st->te));
-		if (!st->t || !st->te) {
+		st->ferr = realloc(st->ferr, st->cap * sizeof(*st->ferr));
+		if (!st->te || !st->ferr) {
 			fprintf(stderr, "meridian-sim: out of memory\n");
 			exit(2);
 		}
 	}
-	st->t[st->n] = t;
 	st->te[st->n] = te;
+	st->ferr[st->n] = ferr;
 	st->n++;
 }
 
-/* Index of the first sample after the last one with |te| >= bound:
- * st->n if the last sample is out of bounds. */
-static size_t converged_at(const struct stats *st, int64_t bound)
+/* The options' two-node network, as the first slice ran it. */
+static void legacy_scn(const struct opts *o, struct sim_scn *sc)
 {
-	size_t i = st->n;
+	struct sim_node_cfg *c;
+	struct scn_link *l;
 
-	while (i > 0 && llabs(st->te[i - 1]) < bound) {
-		i--;
-	}
-	return i;
+	scn_init(sc, "options");
+	c = &sc->node[0];
+	sim_node_cfg_default(c, SIM_GM);
+	snprintf(sc->names[0], SIM_NAME_MAX, "gm");
+	c->name = sc->names[0];
+	c->priority1 = 1;
+	c->ts_noise_ns = o->ts_noise_ns;
+	c = &sc->node[1];
+	sim_node_cfg_default(c, SIM_OC);
+	snprintf(sc->names[1], SIM_NAME_MAX, "slave");
+	c->name = sc->names[1];
+	c->servo = o->servo;
+	c->freq_ppb = o->freq_ppb;
+	c->wander_ppb = o->wander;
+	c->offset_ns = o->offset_ns;
+	c->ts_noise_ns = o->ts_noise_ns;
+	sc->node[0].log_sync = sc->node[1].log_sync = (int8_t)o->sync_log;
+	sc->node[0].log_delay_req = sc->node[1].log_delay_req =
+		(int8_t)o->sync_log;
+	sc->n_nodes = 2;
+	l = &sc->link[0];
+	l->a = 0;
+	l->b = 1;
+	l->ab.delay_ns = l->ba.delay_ns = o->delay_ns;
+	l->ab.jitter = l->ba.jitter = o->jitter_ns > 0 ? SIM_JIT_EXP :
+							SIM_JIT_NONE;
+	l->ab.jitter_ns = l->ba.jitter_ns = o->jitter_ns;
+	sc->n_links = 1;
+	sc->wander_ms = o->wander_ms;
 }
 
-static void summary(const struct stats *st, const struct sim_node *n)
-{
-	size_t c = converged_at(st, 1000), c100 = converged_at(st, 100);
-	double sum2 = 0.0, conv_s = -1.0, conv100_s = -1.0;
-	int64_t max = 0;
-	size_t i;
+static FILE *trace_f;
 
-	if (c < st->n) {
-		conv_s = st->t[c] / 1e9;
-		for (i = c; i < st->n; i++) {
-			sum2 += (double)st->te[i] * (double)st->te[i];
-			if (llabs(st->te[i]) > max) {
-				max = llabs(st->te[i]);
-			}
+static void on_note(struct sim *s, const char *line)
+{
+	bool *quiet = s->note_ctx;
+
+	if (trace_f) {
+		fprintf(trace_f, "# note %.3f %s\n", s->now / 1e9, line);
+	}
+	if (!*quiet) {
+		printf("t=%.3f note %s\n", s->now / 1e9, line);
+	}
+}
+
+static void trace_line(struct sim *s, const struct sim_node *n,
+		       const char *name, unsigned p, const char *pstate)
+{
+	fprintf(trace_f, "%.3f %s %" PRId64 " %.3f %s %s\n", s->now / 1e9,
+		name, sim_te_ns(s, n, p),
+		sim_sppb_to_ppb(sim_model_rate(&n->phc[p].m)), pstate,
+		sim_servo_state(s, n, p));
+}
+
+static void stat_tick(struct sim *s, struct series *ser)
+{
+	char name[SIM_NAME_MAX + 8];
+	unsigned i, p, m;
+
+	for (i = 0; i < s->n_nodes; i++) {
+		const struct sim_node *n = &s->node[i];
+
+		m = sim_main_phc(n);
+		series_add(&ser[i], (double)sim_te_ns(s, n, m),
+			   sim_sppb_to_ppb(sim_model_rate(&n->phc[m].m)));
+		if (!trace_f) {
+			continue;
+		}
+		trace_line(s, n, n->name, m, sim_port_state(n));
+		for (p = 0; n->kind == SIM_BC && p < n->n_phc; p++) {
+			snprintf(name, sizeof(name), "%s.p%u", n->name, p);
+			trace_line(s, n, name, p, "-");
 		}
 	}
-	if (c100 < st->n) {
-		conv100_s = st->t[c100] / 1e9;
+}
+
+/* max |TE| of a series over [from, to) ns. */
+static double te_max(const struct series *st, int64_t stat_ns, int64_t from,
+		     int64_t to)
+{
+	double m = 0.0;
+	size_t k;
+
+	for (k = 0; k < st->n; k++) {
+		int64_t t = (int64_t)(k + 1) * stat_ns;
+
+		if (t >= from && t < to && fabs(st->te[k]) > m) {
+			m = fabs(st->te[k]);
+		}
 	}
-	printf("converged_s=%.1f converged100_s=%.1f te_rms_ns=%.1f "
-	       "te_max_ns=%" PRId64 " samples=%zu steps=%" PRIu64 "\n",
-	       conv_s, conv100_s,
-	       c < st->n ? sqrt(sum2 / (double)(st->n - c)) : -1.0,
-	       c < st->n ? max : (int64_t)-1, st->n - c, n->steps);
+	return m;
+}
+
+/*
+ * After a kill with a grandmaster left: per BC, the switch (the old
+ * slave port's announce receipt timeout: the loss detectable; the next
+ * port's S1 and SLAVE after it); per node, max|TE| in the 60 s before
+ * the kill and in the 60 s from it (the transient).
+ */
+static void failover_lines(struct sim *s, const struct series *ser,
+			   int64_t stat_ns)
+{
+	int64_t k = s->first_kill_ns, w = 60 * NS_PER_SEC;
+	unsigned i;
+
+	if (s->all_gm_dead_ns >= 0) {
+		return;
+	}
+	for (i = 0; i < s->n_nodes; i++) {
+		const struct sim_node *n = &s->node[i];
+
+		if (n->kind != SIM_BC || n->lost_ns < 0) {
+			continue;
+		}
+		printf("failover node=%s lost_s=%.3f lost_port=%d "
+		       "new_port=%d s1_after_s=%.3f slave_after_s=%.3f "
+		       "announce_s=%g\n", n->name, n->lost_ns / 1e9,
+		       n->lost_port, n->new_port,
+		       n->new_s1_ns >= 0 ?
+		       (n->new_s1_ns - n->lost_ns) / 1e9 : -1.0,
+		       n->new_slave_ns >= 0 ?
+		       (n->new_slave_ns - n->lost_ns) / 1e9 : -1.0,
+		       ldexp(1.0, n->port[0].cfg.ds.logAnnounceInterval));
+	}
+	for (i = 0; i < s->n_nodes; i++) {
+		if (s->node[i].kind == SIM_GM) {
+			continue;
+		}
+		printf("transient node=%s pre_max_ns=%.0f max_ns=%.0f\n",
+		       s->node[i].name,
+		       te_max(&ser[i], stat_ns, k - w, k),
+		       te_max(&ser[i], stat_ns, k, k + w));
+	}
+}
+
+/*
+ * The last grandmaster gone: per BC, the drift at 100 s and 1000 s from
+ * the holdover's start next to the oscillator model's (the frequency
+ * error held, ferr0 * T, and the random walk of W ppb/sqrt(s): RMS
+ * W * sqrt(T^3 / 3) ns; together their root sum of squares), and the
+ * clockClass steps with the times the configuration gives (holdover
+ * after holdover_intervals sync intervals without a sample, out of its
+ * specification holdover_s later).
+ */
+static void holdover_lines(struct sim *s, const struct series *ser,
+			   int64_t stat_ns)
+{
+	static const double T[2] = { 100.0, 1000.0 };
+	unsigned i, j;
+
+	if (s->all_gm_dead_ns < 0) {
+		return;
+	}
+	for (i = 0; i < s->n_nodes; i++) {
+		const struct sim_node *n = &s->node[i];
+		const struct clkctl_cfg *cc = &n->cr.cc.cfg;
+		int64_t h0, exp_in;
+		size_t k0;
+		double f0;
+
+		if (n->kind != SIM_BC) {
+			continue;
+		}
+		exp_in = s->all_gm_dead_ns + (int64_t)llround(
+			cc->holdover_intervals * cc->sync_interval_s * 1e9);
+		h0 = n->ho_in_ns >= 0 ? n->ho_in_ns : exp_in;
+		k0 = (size_t)(h0 / stat_ns);
+		/* the frequency held: a second into the holdover */
+		f0 = k0 + 10 < ser[i].n ? ser[i].ferr[k0 + 10] : 0.0;
+		printf("holdover node=%s start_s=%.3f ferr0_ppb=%.3f "
+		       "wander_ppb=%g", n->name, h0 / 1e9, f0, n->wander_ppb);
+		for (j = 0; j < 2; j++) {
+			size_t k = k0 + (size_t)llround(T[j] * 1e9 / stat_ns);
+			double lin = f0 * T[j];
+			double rw = n->wander_ppb * sqrt(T[j] * T[j] * T[j] /
+							 3.0);
+
+			printf(" drift%g_ns=%.0f theory%g_ns=%.0f "
+			       "lin%g_ns=%.0f rw%g_rms_ns=%.0f", T[j],
+			       k < ser[i].n && k0 < ser[i].n ?
+			       fabs(ser[i].te[k] - ser[i].te[k0]) : -1.0, T[j],
+			       sqrt(lin * lin + rw * rw), T[j], lin, T[j], rw);
+		}
+		printf("\n");
+		printf("classes node=%s locked=%u holdover_in=%u at_s=%.3f "
+		       "expect_s=%.3f holdover_out=%u at_s=%.3f "
+		       "expect_s=%.3f\n", n->name, cc->cls.locked,
+		       cc->cls.holdover_in,
+		       n->ho_in_ns >= 0 ? n->ho_in_ns / 1e9 : -1.0,
+		       exp_in / 1e9, cc->cls.holdover_out,
+		       n->ho_out_ns >= 0 ? n->ho_out_ns / 1e9 : -1.0,
+		       (exp_in + cc->holdover_spec_ns) / 1e9);
+	}
 }
 
 int main(int argc, char **argv)
@@ -224,127 +415,152 @@ int main(int argc, char **argv)
 		.delay_ns = 100, .jitter_ns = 100, .ts_noise_ns = 5,
 		.offset_ns = 0, .stat_ms = 100, .servo = SERVO_PI,
 	};
-	struct sim_link up, down;
-	struct sim_node_cfg nc;
-	struct stats st = { 0 };
-	struct sim_node *sl;
+	struct series ser[SIM_MAX_NODES];
+	struct sim_figures fig;
+	struct sim_fig_in fin;
+	struct sim_scn *sc;
+	struct sim_node *sl = NULL;
+	char buf[512];
 	struct sim_ev ev;
-	uint64_t seed;
 	struct sim *s;
-	int64_t end, te;
-	int gm, slave;
+	int64_t end, stat_ns, wander_ns;
+	unsigned i;
 
 	if (parse(argc, argv, &o) < 0) {
 		return 2;
 	}
 	s = malloc(sizeof(*s));
-	if (!s) {
+	sc = malloc(sizeof(*sc));
+	if (!s || !sc) {
 		return 2;
+	}
+	if (o.scenario) {
+		if (scn_load(sc, o.scenario, stderr) < 0) {
+			return 2;
+		}
+		if (o.have_seed) {
+			sc->seed = o.seed;
+		}
+		if (o.have_duration) {
+			sc->duration_s = o.duration_s;
+		}
+		if (o.have_stat) {
+			sc->stat_ms = o.stat_ms;
+		}
+	} else {
+		legacy_scn(&o, sc);
+		sc->seed = o.seed;
+		sc->duration_s = o.duration_s;
+		sc->stat_ms = o.stat_ms;
 	}
 	sim_init(s);
-	seed = o.seed;
-
-	memset(&nc, 0, sizeof(nc));
-	nc.name = "gm";
-	nc.priority1 = 1;
-	nc.clock_class = 6;
-	nc.log_sync = (int8_t)o.sync_log;
-	nc.log_delay_req = (int8_t)o.sync_log;
-	nc.seed = sim_splitmix64(&seed);
-	gm = sim_node_add(s, &nc);
-
-	memset(&nc, 0, sizeof(nc));
-	nc.name = "slave";
-	nc.priority1 = 128;
-	nc.clock_class = 248;
-	nc.steered = true;
-	nc.servo = o.servo;
-	nc.log_sync = (int8_t)o.sync_log;
-	nc.log_delay_req = (int8_t)o.sync_log;
-	nc.freq_ppb = o.freq_ppb;
-	/* a random walk: sigma of one step = W * sqrt(step) */
-	nc.wander_ppb = o.wander * sqrt(o.wander_ms / 1000.0);
-	nc.offset_ns = o.offset_ns;
-	nc.ts_noise_ns = o.ts_noise_ns;
-	nc.seed = sim_splitmix64(&seed);
-	slave = sim_node_add(s, &nc);
-	if (gm < 0 || slave < 0) {
-		fprintf(stderr, "meridian-sim: cannot create the nodes\n");
+	if (scn_build(sc, s) < 0) {
 		return 2;
 	}
-	/* the grandmaster's timestamps carry the same noise */
-	s->node[gm].ts_noise_ns = o.ts_noise_ns;
+	if (!o.scenario) {
+		sl = &s->node[1];
+	}
+	if (o.trace) {
+		trace_f = fopen(o.trace, "w");
+		if (!trace_f) {
+			perror(o.trace);
+			return 2;
+		}
+		fprintf(trace_f, "# meridian-sim trace v1 scenario=%s "
+			"seed=%" PRIu64 " stat_ms=%" PRId64 " duration_s=%g\n",
+			sc->name, sc->seed, sc->stat_ms, sc->duration_s);
+		for (i = 0; i < s->n_nodes; i++) {
+			fprintf(trace_f, "# node %s role=%s hops=%d\n",
+				s->node[i].name,
+				sim_kind_str(s->node[i].kind),
+				s->node[i].hops);
+		}
+		for (i = 0; i < s->n_sev; i++) {
+			fprintf(trace_f, "# event %.3f %s\n",
+				s->sev[i].t / 1e9, s->sev[i].text);
+		}
+	}
+	s->note = on_note;
+	s->note_ctx = &o.quiet;
+	memset(ser, 0, sizeof(ser));
 
-	memset(&up, 0, sizeof(up));
-	up.delay_ns = o.delay_ns;
-	up.jitter_mean_ns = o.jitter_ns;
-	sim_rng_seed(&up.rng, sim_splitmix64(&seed));
-	down = up;
-	sim_rng_seed(&down.rng, sim_splitmix64(&seed));
-	sim_connect(s, (unsigned)gm, (unsigned)slave, &down, &up);
-
-	sl = &s->node[slave];
-	end = (int64_t)llround(o.duration_s * 1e9);
+	end = (int64_t)llround(sc->duration_s * 1e9);
+	stat_ns = sc->stat_ms * 1000000;
+	wander_ns = sc->wander_ms * 1000000;
 	sim_start(s);
-	sim_push(s, o.wander_ms * 1000000, SE_WANDER, (unsigned)slave, 0);
-	sim_push(s, o.stat_ms * 1000000, SE_STAT, (unsigned)slave, 0);
-	sim_push(s, NS_PER_SEC, SE_REPORT, (unsigned)slave, 0);
-
+	sim_push(s, wander_ns, SE_WANDER, 0, 0);
+	sim_push(s, stat_ns, SE_STAT, 0, 0);
+	if (sl) {
+		sim_push(s, NS_PER_SEC, SE_REPORT, sl->id, 0);
+	}
 	while (sim_step(s, end, &ev)) {
 		switch (ev.kind) {
 		case SE_WANDER:
-			sim_wander_step(s, sl);
-			sim_push(s, s->now + o.wander_ms * 1000000, SE_WANDER,
-				 ev.node, 0);
+			for (i = 0; i < s->n_nodes; i++) {
+				sim_wander_step(s, &s->node[i]);
+			}
+			sim_push(s, s->now + wander_ns, SE_WANDER, 0, 0);
 			break;
 		case SE_STAT:
-			stats_add(&st, s->now, sim_te_ns(s, sl));
-			sim_push(s, s->now + o.stat_ms * 1000000, SE_STAT,
-				 ev.node, 0);
+			stat_tick(s, ser);
+			sim_push(s, s->now + stat_ns, SE_STAT, 0, 0);
 			break;
 		case SE_REPORT:
-			te = sim_te_ns(s, sl);
 			if (!o.quiet) {
 				printf("t=%" PRId64 " te_ns=%" PRId64
 				       " freq_ppb=%.3f ferr_ppb=%.3f state=%s"
-				       " servo=%s\n", (int64_t)(s->now / NS_PER_SEC), te,
-				       sim_sppb_to_ppb(sl->phc.adj_sppb),
+				       " servo=%s\n", (int64_t)(s->now / NS_PER_SEC),
+				       sim_te_ns(s, sl, 0),
+				       sim_sppb_to_ppb(sl->phc[0].m.adj_sppb),
 				       sim_sppb_to_ppb(sim_model_rate(
-						       &sl->phc)),
-				       port_state_str(port_core_state(sl->pc)),
-				       clkctl_state_str(clkctl_state(
-						       &sl->cc)));
+						       &sl->phc[0].m)),
+				       sim_port_state(sl),
+				       sim_servo_state(s, sl, 0));
 			}
 			sim_push(s, s->now + NS_PER_SEC, SE_REPORT, ev.node,
 				 0);
 			break;
+		default:
+			break;
 		}
 	}
-	summary(&st, sl);
-	if (getenv("SIM_DEBUG")) {
-		for (int k = 0; k < 2; k++) {
-			const struct port_counters *c =
-				port_core_counters(s->node[k].pc);
-			fprintf(stderr, "node %d state %s:", k,
-				port_state_str(port_core_state(s->node[k].pc)));
-			for (int m = 0; m < 16; m++) {
-				fprintf(stderr, " %d:%llu/%llu", m,
-					(unsigned long long)c->rx[m],
-					(unsigned long long)c->tx[m]);
-			}
-			fprintf(stderr, " unexp %llu nots %llu fu %llu dr %llu rej %llu own %llu txmiss %llu\n",
-				(unsigned long long)c->rx_unexpected,
-				(unsigned long long)c->rx_no_ts,
-				(unsigned long long)c->followup_mismatch,
-				(unsigned long long)c->delay_resp_mismatch,
-				(unsigned long long)c->delay_rejected,
-				(unsigned long long)c->rx_own,
-				(unsigned long long)c->txts_missing);
+	for (i = 0; i < s->n_nodes; i++) {
+		const struct sim_node *n = &s->node[i];
+
+		if (n->kind == SIM_GM) {
+			continue;
 		}
+		memset(&fin, 0, sizeof(fin));
+		fin.te_ns = ser[i].te;
+		fin.ferr_ppb = ser[i].ferr;
+		fin.n = ser[i].n;
+		fin.period_ns = stat_ns;
+		fin.end_ns = s->all_gm_dead_ns > 0 ? s->all_gm_dead_ns : 0;
+		fin.holdover_start_ns = s->all_gm_dead_ns;
+		fin.judge_from_ns = (int64_t)llround(sc->judge_s * 1e9);
+		if (!fin.n || sim_figures(&fin, &fig) < 0) {
+			memset(&fig, 0, sizeof(fig));
+		}
+		sim_figures_fmt(&fig, buf, sizeof(buf));
+		printf("node=%s role=%s hops=%d %s steps=%" PRIu64 "\n",
+		       n->name, sim_kind_str(n->kind), n->hops, buf,
+		       n->steps);
 	}
-	free(st.t);
-	free(st.te);
+	if (s->first_kill_ns >= 0) {
+		failover_lines(s, ser, stat_ns);
+		holdover_lines(s, ser, stat_ns);
+	}
+	printf("sim: %u nodes, %g virtual s, %" PRIu64 " events\n",
+	       s->n_nodes, sc->duration_s, s->q.next_order);
+	if (trace_f) {
+		fclose(trace_f);
+	}
+	for (i = 0; i < s->n_nodes; i++) {
+		free(ser[i].te);
+		free(ser[i].ferr);
+	}
 	sim_fini(s);
 	free(s);
+	free(sc);
 	return 0;
 }

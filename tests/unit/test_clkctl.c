@@ -461,6 +461,67 @@ Test(clkctl, locked_new_reference_close_stays_locked)
 	clkctl_fini(&m.cc);
 }
 
+/* The warm switch (issue 8): a locked clock becoming the reference is
+ * LOCKED from the first sample on (its servo is not re-learned), never
+ * stepped, and keeps the frequency it had until the servo has judged. */
+Test(clkctl, locked_new_reference_never_unlocks)
+{
+	struct cc_sim m;
+	int i, unlocked = 0;
+	enum clkctl_state st;
+
+	cs_init(&m, 0.0, 30000.0, 0.0);
+	cs_steps(&m, 300);
+	m.freq_err = 50000.0;
+	m.adj = -50000.0 / (1 + 50e-6);
+	m.off = 200.0;
+	clkctl_new_reference(&m.cc, m.adj, true);
+	for (i = 0; i < 100; i++) {
+		cs_step(&m);
+		st = clkctl_state(&m.cc);
+		unlocked += st != CLKCTL_LOCKED && st != CLKCTL_LOCKED_STABLE;
+	}
+	cr_assert_eq(unlocked, 0, "%d samples not locked", unlocked);
+	cr_assert_eq(clkctl_clock_class(&m.cc, llround(m.t)), m.cc.cfg.cls.locked);
+	cr_assert_eq(m.steps, 0);
+	cr_assert(fabs(m.off) < 100.0, "offset %.1f ns", m.off);
+	clkctl_fini(&m.cc);
+}
+
+/* The same from holdover (the old master died, then the slave port
+ * moved): HOLDOVER until the new master's offsets are judged, then
+ * LOCKED at once, never UNLOCKED. */
+Test(clkctl, new_reference_from_holdover_never_unlocks)
+{
+	struct clkctl_out o;
+	struct cc_sim m;
+	int i, bad = 0;
+	enum clkctl_state st;
+
+	cs_init(&m, 0.0, 30000.0, 0.0);
+	cs_steps(&m, 300);
+	cr_assert(clkctl_holdover(&m.cc, llround(m.t), &o));
+	cs_apply(&m, &o);
+	m.freq_err = 50000.0;
+	m.adj = -50000.0 / (1 + 50e-6);
+	m.off = 200.0;
+	clkctl_new_reference(&m.cc, m.adj, true);
+	cr_assert_eq(clkctl_state(&m.cc), CLKCTL_HOLDOVER);
+	for (i = 0; i < 100; i++) {
+		cs_step(&m);
+		st = clkctl_state(&m.cc);
+		bad += i >= CLKCTL_NM_SAMPLES && st != CLKCTL_LOCKED &&
+		       st != CLKCTL_LOCKED_STABLE;
+		bad += st != CLKCTL_LOCKED && st != CLKCTL_LOCKED_STABLE &&
+		       st != CLKCTL_HOLDOVER;
+	}
+	cr_assert_eq(bad, 0, "%d samples neither locked nor holding over "
+		     "(or not locked once judged)", bad);
+	cr_assert_eq(m.steps, 0);
+	cr_assert(fabs(m.off) < 100.0, "offset %.1f ns", m.off);
+	clkctl_fini(&m.cc);
+}
+
 Test(clkctl, far_new_reference_steps)
 {
 	struct cc_sim m;
