@@ -221,8 +221,11 @@ unsigned sim_main_phc(const struct sim_node *n)
 }
 
 /* A timestamp of port pt of node n now: its PHC plus the timestamper's
- * error (quantisation to the PHC's tick, noise, a late stamp). */
-static tmv_t stamp(struct sim *s, struct sim_node *n, struct sim_port *pt)
+ * error (quantisation to the PHC's tick, noise, and on a received packet
+ * a late stamp: on veth only RX software stamps come late, the one-way
+ * delays measured there are never far below their median). */
+static tmv_t stamp(struct sim *s, struct sim_node *n, struct sim_port *pt,
+		   bool rx)
 {
 	struct sim_ts *m = &n->ts;
 	tmv_t ts = sim_phc(n, pt->phc, s->now);
@@ -235,7 +238,7 @@ static tmv_t stamp(struct sim *s, struct sim_node *n, struct sim_port *pt)
 	if (m->noise_ns > 0.0) {
 		e = sim_rng_normal(&m->rng) * m->noise_ns;
 	}
-	if (m->late_p > 0.0 && sim_rng_uniform(&m->rng) <= m->late_p) {
+	if (rx && m->late_p > 0.0 && sim_rng_uniform(&m->rng) <= m->late_p) {
 		e += sim_rng_exp(&m->rng, m->late_ns);
 	}
 	ts = tmv_add(ts, tmv_from_ns((int64_t)llround(e)));
@@ -970,7 +973,7 @@ static void exec_send(struct sim *s, struct sim_node *n, struct sim_port *pt,
 		to = l->a;
 		top = l->ap;
 	}
-	ts = stamp(s, n, pt);
+	ts = stamp(s, n, pt, false);
 	if (a->u.send.want_txts) {
 		p = calloc(1, sizeof(*p));
 		if (!p) {
@@ -1290,7 +1293,7 @@ bool sim_step(struct sim *s, int64_t until, struct sim_ev *ret)
 				pe.u.rx.buf = ev.pkt->buf;
 				pe.u.rx.len = ev.pkt->len;
 				pe.u.rx.has_ts = true;
-				pe.u.rx.ts = stamp(s, n, pt);
+				pe.u.rx.ts = stamp(s, n, pt, true);
 				dispatch(s, n, pt, &pe);
 			}
 			free(ev.pkt);
