@@ -100,7 +100,7 @@ FUZZ_FLAGS := -fsanitize=fuzzer-no-link,address,undefined \
               -fno-sanitize-recover=all -fno-omit-frame-pointer
 
 .PHONY: all deps check unit unit-asan fuzz-check fuzz integration bench \
-        asan demo install clean tools core-check sim-report
+        asan demo install clean tools core-check sim-report sim-asan
 .DEFAULT_GOAL := all
 # Keep intermediate objects (fuzz and tool objects come from chained rules).
 .SECONDARY:
@@ -166,6 +166,7 @@ include tests/sim/sim.mk
 check: all
 	@$(MAKE) --no-print-directory unit
 	@$(MAKE) --no-print-directory unit-asan
+	@$(MAKE) --no-print-directory sim-asan
 	@$(MAKE) --no-print-directory fuzz-check
 	@$(MAKE) --no-print-directory integration
 
@@ -179,6 +180,11 @@ unit-asan:
 
 asan:
 	@$(MAKE) --no-print-directory SANITIZE=1 all
+
+# Every simulator scenario, start to end, built with ASan+UBSan.
+sim-asan:
+	@$(MAKE) --no-print-directory SANITIZE=1 sim
+	@tests/sim/asan-check build-asan/tests/sim/meridian-sim
 
 # libFuzzer targets link the library sources compiled with coverage.
 FUZZ_LIB_OBJ := $(patsubst %.c,$(FUZZ_BUILD)/%.o,$(COMMON_SRC) $(IPC_SRC))

@@ -4,7 +4,9 @@
 # boundary clock (bmca_clock, clkctl as clockd runs it, the followers)
 # fails `make check`. No root needed: virtual time only.
 #  - determinism: chain-3 twice with one seed gives byte-identical stdout
-#    and traces; another seed differs;
+#    and traces; another seed differs; five other seeds give five
+#    different RMS figures with the same statistics (each within 2x of
+#    their mean);
 #  - chain-3 (16 Hz, hw stamps): every node converges to 1 us within 60 s
 #    and its TE RMS after convergence is under 300 ns;
 #  - bc-failover (warm standby: gm2's port masterOnly): gm1 dies at
@@ -47,6 +49,25 @@ t_check "chain-3: another seed, another trace" \
 t_check "chain-3: a summary line per node but the GM" \
 	bash -c "[ \$(grep -c '^node=' '$TMP/a') -eq 4 ] &&
 		 grep -q '^sim: 5 nodes' '$TMP/a'"
+
+# another seed: other samples, the same statistics (each node's RMS over
+# 5 seeds within a factor of 2 of the 5-seed mean: one seed is one draw of
+# the wander, so the spread is real but bounded)
+for sd in 11 12 13 14 15; do
+	"$SIM" "$SCN/chain-3.scn" --seed $sd --duration 300 --quiet >"$TMP/s$sd"
+done
+for n in bc1 s1; do
+	rl=$(for sd in 11 12 13 14 15; do field "$TMP/s$sd" $n te_rms_ns; done |
+	     paste -sd' ')
+	t_check "chain-3 $n: TE RMS over 5 seeds within 2x of their mean ($rl)" \
+		awk -v l="$rl" 'BEGIN { n = split(l, a, " "); if (n != 5) exit 1
+			for (i = 1; i <= n; i++) m += a[i] / n
+			for (i = 1; i <= n; i++)
+				if (a[i] > 2 * m || a[i] < m / 2 || a[i] <= 0) exit 1
+			exit 0 }'
+	t_check "chain-3 $n: 5 seeds, 5 different RMS ($rl)" \
+		test "$(echo "$rl" | tr ' ' '\n' | sort -u | wc -l)" = 5
+done
 
 for n in bc1 bc2 bc3 s1; do
 	conv=$(field "$TMP/a" $n converged_s)
