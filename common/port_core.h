@@ -153,6 +153,15 @@ enum port_delay_filter {
 				 * (exponential) delay jitter */
 };
 
+/* The samples an E2E slave port hands the servo (cfg.e2e_sample). */
+enum port_e2e_sample {
+	PORT_ES_SYNC,		/* at each Sync: t2 - t1 - meanPathDelay,
+				 * linuxptp's */
+	PORT_ES_BOTH,		/* that, and at each Delay_Resp
+				 * t3 - t4 + meanPathDelay: each direction
+				 * its own sample (P2P: as sync) */
+};
+
 /* cfg.delay_filter_len: 0 = PORT_DF_LEN_DEFAULT, at most PORT_DF_LEN_MAX */
 #define PORT_DF_LEN_DEFAULT	8
 #define PORT_DF_LEN_MAX		256
@@ -168,6 +177,7 @@ struct port_core_cfg {
 	bool auto_delay;		/* E2E until a Pdelay_Req is seen */
 	uint8_t delay_filter;		/* enum port_delay_filter */
 	uint16_t delay_filter_len;	/* window, delays; 0 = default */
+	uint8_t e2e_sample;		/* enum port_e2e_sample */
 	bool path_trace;		/* send and check PATH_TRACE */
 	uint8_t log_fault_reset;	/* FAULTY retry after 2^N s */
 	uint64_t seed;			/* PRNG for the randomised timers */

@@ -283,6 +283,39 @@ void delay_send_delay_req(struct port_core *pc)
 	pc->seq_delay_req++;
 }
 
+/*
+ * cfg.e2e_sample PORT_ES_BOTH: the Delay_Req direction's own sample,
+ * at t3 (a round trip before the servo answers it):
+ *
+ *   offsetFromMaster(t3) = t3 - t4c + meanPathDelay - delayAsymmetry
+ *
+ * as the Sync's is t2 - t1c - meanPathDelay - delayAsymmetry. With the
+ * path delay filtered (mean), each direction's jitter enters only its
+ * own samples: twice the samples of the Sync direction alone, their
+ * errors independent but for the filter's, and no bias when both
+ * directions have the same distribution. Each is a
+ * measurement at its own time, so no rate enters. (A combined sample
+ * ((t2 - t1) - (t4 - t3)) / 2 of one Sync and the next exchange, rate
+ * corrected over the gap, was measured worse: it uses each Sync once
+ * at most and arrives at irregular times; see tests/sim/README.md.)
+ */
+static void dreq_sample(struct port_core *pc)
+{
+	struct pact a = { .type = PACT_SAMPLE };
+	tmv_t off;
+
+	off = tmv_sub(tmv_add(tmv_sub(pc->dreq_t3, pc->dresp_t4c), pc->delay),
+		      tmv_from_scaled_ns(pc->ds.delayAsymmetry));
+	a.u.sample.offset = off;
+	a.u.sample.delay = pc->delay;
+	a.u.sample.t1 = pc->dresp_t4c;
+	a.u.sample.t2 = pc->dreq_t3;
+	a.u.sample.rate_ratio = 1.0;
+	pc->clk.cur.offsetFromMaster = tmv_to_scaled_ns(off);
+	pc->clk.cur.meanDelay = tmv_to_scaled_ns(pc->delay);
+	pc_emit(pc, &a);
+}
+
 static void e2e_compute(struct port_core *pc)
 {
 	tmv_t d;
@@ -300,6 +333,9 @@ static void e2e_compute(struct port_core *pc)
 	}
 	pc->delay = filter_add(pc, &pc->e2e_filter, d);
 	pc->has_delay = true;
+	if (pc->cfg.e2e_sample == PORT_ES_BOTH) {
+		dreq_sample(pc);
+	}
 }
 
 void delay_rx_delay_resp(struct port_core *pc, const struct ptp_msg *m)

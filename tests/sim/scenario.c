@@ -184,6 +184,16 @@ static int node_kv(struct sim_node_cfg *c, const char *k, const char *val,
 		}
 		return 0;
 	}
+	if (!strcmp(k, "e2e_sample")) {
+		if (!strcmp(val, "sync")) {
+			c->e2e_sample = PORT_ES_SYNC;
+		} else if (!strcmp(val, "both")) {
+			c->e2e_sample = PORT_ES_BOTH;
+		} else {
+			return fail(msg, len, "e2e_sample: sync or both");
+		}
+		return 0;
+	}
 	if (!strcmp(k, "delay")) {
 		if (!strcmp(val, "e2e") || !strcmp(val, "p2p")) {
 			c->p2p = !strcmp(val, "p2p");

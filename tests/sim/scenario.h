@@ -20,7 +20,8 @@
  * (random walk, ppb/sqrt(s)), offset_ns, ts (ideal|hw|sw), ts_noise_ns,
  * ts_quant_ns, ts_late_p, ts_late_ns, xnoise_ns, delay_filter
  * (median|mean, the ports' path delay filter), delay_filter_len (its
- * window, 1..256; 8). Link: asym_ns makes A->B
+ * window, 1..256; 8), e2e_sample (sync|both: the servo's samples, as
+ * port_core.h's cfg.e2e_sample). Link: asym_ns makes A->B
  * longer than B->A by that much (delay_ns is their mean); corr_ns
  * configures the ports' delayAsymmetry for such a link (B +corr/2, A
  * -corr/2).

@@ -436,6 +436,8 @@ int sim_node_add(struct sim *s, const struct sim_node_cfg *cfg)
 		pt->cfg.log_fault_reset = 4;
 		pt->cfg.delay_filter = cfg->delay_filter;
 		pt->cfg.delay_filter_len = cfg->delay_filter_len;
+		pt->cfg.e2e_sample = cfg->e2e_sample;
+		pt->cfg.e2e_sample = cfg->e2e_sample;
 		pt->cfg.path_trace = true;
 		pt->cfg.seed = sim_splitmix64(&seed);
 		pt->cfg.network_protocol = 3;

@@ -272,6 +272,7 @@ struct sim_node_cfg {
 	uint64_t seed;			/* the node's models */
 	uint8_t delay_filter;		/* port_core_cfg's, every port */
 	uint16_t delay_filter_len;
+	uint8_t e2e_sample;		/* port_core_cfg's, every port */
 };
 
 /* Fill cfg with the defaults of a kind. */
