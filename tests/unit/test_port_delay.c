@@ -977,3 +977,193 @@ Test(port_delay, auto_delay_switches_to_p2p)
 	cr_assert_null(pt_armed(&t, PT_PDELAY_REQ));
 	pt_destroy(&t);
 }
+
+/* ---- e2e_sample both: each direction its own sample ---- */
+
+/*
+ * The worked example with e2e_sample both: at the Delay_Resp a second
+ * sample, the Delay_Req direction's, at t3:
+ *   t3 - t4c + meanPathDelay = 700 - 1099.5 + 448.875 = 49.375 ns
+ * (the example's master and slave agree, so the Sync's is the same).
+ * With e2e_sample sync the Delay_Resp brings no sample.
+ */
+Test(port_delay, both_dreq_sample_worked_example)
+{
+	const struct pact *s;
+	uint8_t mode;
+	struct pt t;
+
+	for (mode = PORT_ES_SYNC; mode <= PORT_ES_BOTH; mode++) {
+		pt_setup(&t, DM_E2E);
+		t.cfg.e2e_sample = mode;
+		pt_create(&t);
+		pt_to_slave(&t);
+		dl_example_delay(&t, false);
+		s = dl_sample(&t);
+		if (mode == PORT_ES_SYNC) {
+			cr_assert_null(s, "sync: no sample at the Delay_Resp");
+			pt_destroy(&t);
+			continue;
+		}
+		cr_assert_not_null(s, "both: a sample at the Delay_Resp");
+		pt_assert_tmv(s->u.sample.offset, pt_t(0, 49, 0x6000),
+			      "t3 - t4c + delay = 49.375 ns");
+		pt_assert_tmv(s->u.sample.t2, pt_t(1000, 700, 0), "at t3");
+		pt_assert_tmv(s->u.sample.delay, pt_t(0, 448, 0xE000),
+			      "meanPathDelay");
+		pt_destroy(&t);
+	}
+}
+
+/*
+ * The linuxptp-testsuite link (100 ns + exponential jitter of mean
+ * 100 ns each way), the slave exactly on time, mean filter: with both,
+ * the Delay_Req direction's samples are unbiased as the Sync's, there
+ * are two per Sync, and the average of a Sync's sample and the next
+ * exchange's has about half the variance of the Sync sample alone
+ * (one-sided jitter of sd 100 ns each way: ~100^2 against ~50^2 + the
+ * filter's share).
+ */
+static void dl_both_stats(uint8_t mode, double *mean, double *var_sync,
+			  double *var_pair, unsigned *got)
+{
+	const unsigned n = 20000;
+	uint64_t rng = 777;
+	double sum = 0.0, s2 = 0.0, p2 = 0.0, xs = 0.0;
+	unsigned i, ns = 0, np = 0;
+	uint16_t seq;
+	struct pt t;
+	int64_t base;
+
+	pt_setup(&t, DM_E2E);
+	t.cfg.delay_filter = PORT_DF_MEAN;
+	t.cfg.delay_filter_len = 32;
+	t.cfg.e2e_sample = mode;
+	pt_create(&t);
+	pt_to_slave(&t);
+	*got = 0;
+	for (i = 0; i < n; i++) {
+		double x;
+
+		base = 1000000 + 1000 * (int64_t)i;	/* us */
+		dl_sync(&t, (uint16_t)i, tmv_add(pt_t(base / 1000000,
+			(base % 1000000) * 1000, 0),
+			tmv_from_ns(llround(100 + dl_exp(&rng, 100)))), 0);
+		dl_fup(&t, (uint16_t)i, pt_t(base / 1000000,
+		       (base % 1000000) * 1000, 0), 0);
+		if (dl_sample(&t) && i >= 64) {
+			xs = (double)tmv_to_ns_round(
+				dl_sample(&t)->u.sample.offset);
+			sum += xs;
+			s2 += xs * xs;
+			ns++;
+			(*got)++;
+		}
+		base += 500;
+		seq = dl_dreq(&t, pt_t(base / 1000000,
+			      (base % 1000000) * 1000, 0));
+		dl_dresp(&t, seq, tmv_add(pt_t(base / 1000000,
+			 (base % 1000000) * 1000, 0),
+			 tmv_from_ns(llround(100 + dl_exp(&rng, 100)))), 0, 0);
+		if (dl_sample(&t) && i >= 64) {
+			x = (double)tmv_to_ns_round(
+				dl_sample(&t)->u.sample.offset);
+			sum += x;
+			(*got)++;
+			p2 += (x + xs) * (x + xs) / 4.0;
+			np++;
+		}
+	}
+	pt_destroy(&t);
+	*mean = sum / *got;
+	*var_sync = s2 / ns;
+	*var_pair = np ? p2 / np : *var_sync;
+}
+
+Test(port_delay, both_unbiased_and_half_the_variance)
+{
+	double m_sync, v_sync, m_both, v_both_sync, v_pair;
+	unsigned n_sync, n_both;
+
+	dl_both_stats(PORT_ES_SYNC, &m_sync, &v_sync, &v_pair, &n_sync);
+	dl_both_stats(PORT_ES_BOTH, &m_both, &v_both_sync, &v_pair,
+		      &n_both);
+	cr_log_info("sync: %u samples, mean %.2f sd %.1f; both: %u, mean "
+		    "%.2f, pair sd %.1f", n_sync, m_sync, sqrt(v_sync),
+		    n_both, m_both, sqrt(v_pair));
+	cr_assert_lt(fabs(m_both), 4.0, "both: biased by %f ns", m_both);
+	cr_assert_gt(n_both, 2 * n_sync - 10, "both: two samples a Sync");
+	cr_assert_lt(v_pair, 0.6 * v_sync, "pair variance %f, sync %f",
+		     v_pair, v_sync);
+}
+
+/* A lost Delay_Resp: no sample from its direction (nor a 0-delay one),
+ * the next exchange brings one. */
+Test(port_delay, both_lost_delay_resp)
+{
+	uint16_t seq;
+	struct pt t;
+
+	pt_setup(&t, DM_E2E);
+	t.cfg.e2e_sample = PORT_ES_BOTH;
+	pt_create(&t);
+	pt_to_slave(&t);
+	dl_example_delay(&t, false);
+	cr_assert_not_null(dl_sample(&t));
+	dl_dreq(&t, pt_t(1001, 700, 0));	/* never answered */
+	cr_assert_null(dl_sample(&t));
+	seq = dl_dreq(&t, pt_t(1002, 700, 0));
+	cr_assert_eq(port_core_counters(t.pc)->delay_resp_lost, 1);
+	dl_dresp(&t, seq, pt_t(1002, 1100, 0), 0x8000, 0);
+	cr_assert_not_null(dl_sample(&t), "the next exchange's sample");
+	pt_destroy(&t);
+}
+
+/* A new master: the Delay_Req direction's first sample from it uses the
+ * delay measured from it alone (100 ns: offset 2000 - 1200 + 100 = 900,
+ * the same as its Sync's 1000 - 0 - 100), not the old master's 5000. */
+Test(port_delay, both_new_master_resets)
+{
+	const struct pact *s;
+	struct ptp_msg m;
+	uint16_t seq;
+	unsigned i;
+	struct pt t;
+
+	pt_setup(&t, DM_E2E);
+	t.cfg.delay_filter = PORT_DF_MEAN;
+	t.cfg.e2e_sample = PORT_ES_BOTH;
+	pt_create(&t);
+	pt_to_slave(&t);
+	dl_sync(&t, 1, pt_t(10, 1000, 0), 0);
+	dl_fup(&t, 1, pt_t(10, 0, 0), 0);
+	for (i = 0; i < 8; i++) {
+		seq = dl_dreq(&t, pt_t(10, 2000, 0));
+		dl_dresp(&t, seq, pt_t(10, 1000 + 2 * 5000, 0), 0, 0);
+	}
+	pt_qualify(&t, &pt_m2, 10);
+	pt_decide(&t, BMCA_REC_S1);
+	seq = dl_dreq(&t, pt_t(19, 2000, 0));
+	pt_msg(&m, PTP_DELAY_RESP, &pt_m2, seq);
+	m.body.delay_resp.receiveTimestamp = tmv_to_ts(pt_t(19, 1200, 0));
+	m.body.delay_resp.requestingPortIdentity =
+		port_core_ds(t.pc)->portIdentity;
+	pt_rx(&t, &m);
+	cr_assert_null(dl_sample(&t), "no Sync of the new master yet");
+	pt_msg(&m, PTP_SYNC, &pt_m2, 1);
+	pt_rx_ts(&t, &m, true, pt_t(20, 1000, 0));
+	pt_msg(&m, PTP_FOLLOW_UP, &pt_m2, 1);
+	m.body.follow_up.preciseOriginTimestamp = tmv_to_ts(pt_t(20, 0, 0));
+	pt_rx(&t, &m);
+	seq = dl_dreq(&t, pt_t(20, 2000, 0));
+	pt_msg(&m, PTP_DELAY_RESP, &pt_m2, seq);
+	m.body.delay_resp.receiveTimestamp = tmv_to_ts(pt_t(20, 1200, 0));
+	m.body.delay_resp.requestingPortIdentity =
+		port_core_ds(t.pc)->portIdentity;
+	pt_rx(&t, &m);
+	s = dl_sample(&t);
+	cr_assert_not_null(s);
+	cr_assert_eq(tmv_to_ns(s->u.sample.offset), 900, "offset %" PRId64,
+		     tmv_to_ns(s->u.sample.offset));
+	pt_destroy(&t);
+}
