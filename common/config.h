@@ -88,6 +88,12 @@ enum mconf_delay_filter {
 	MCONF_DELAY_FILTER_MEAN,
 };
 
+/* ports[].e2e_sample: values of port_core.h's enum port_e2e_sample */
+enum mconf_e2e_sample {
+	MCONF_E2E_SAMPLE_SYNC,
+	MCONF_E2E_SAMPLE_BOTH,
+};
+
 /* ports[].timestamping */
 enum mconf_tstamp {
 	MCONF_TSTAMP_HARDWARE,
@@ -147,6 +153,7 @@ struct mconf_port {
 	int egress_latency;		/* ns, added to TX timestamps */
 	int delay_filter;		/* enum mconf_delay_filter */
 	int delay_filter_length;	/* path delays in its window */
+	int e2e_sample;			/* enum mconf_e2e_sample */
 	int udp_ttl;
 	int clock;			/* enum mconf_clk */
 	char phc_device[MCONF_DEV_LEN];	/* "" = from the NIC's tsinfo */

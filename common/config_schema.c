@@ -71,6 +71,12 @@ static const struct mconf_enum_name delay_filter_names[] = {
 	{ NULL, 0 },
 };
 
+static const struct mconf_enum_name e2e_sample_names[] = {
+	{ "sync", MCONF_E2E_SAMPLE_SYNC },
+	{ "both", MCONF_E2E_SAMPLE_BOTH },
+	{ NULL, 0 },
+};
+
 static const struct mconf_enum_name tstamp_names[] = {
 	{ "hardware", MCONF_TSTAMP_HARDWARE },
 	{ "software", MCONF_TSTAMP_SOFTWARE },
@@ -349,6 +355,9 @@ static const struct mconf_item items[] = {
 	     "mean (moving_average: no bias under one-sided jitter)"),
 	INT(PORT, delay_filter_length, 8, 1, 256, 0,
 	    "path delays in the delay filter's window"),
+	ENUM(PORT, e2e_sample, MCONF_E2E_SAMPLE_SYNC, e2e_sample_names,
+	     0, "servo samples of an e2e slave: sync (at each Sync, "
+	     "linuxptp's) or both (also at each Delay_Resp)"),
 	INT(PORT, udp_ttl, 1, 1, 255, 0,
 	    "TTL / hop limit of UDP PTP messages"),
 	ENUM(PORT, clock, MCONF_CLK_PHC, clk_names, 0,

@@ -487,6 +487,8 @@ static void setup_port_cfg(struct portd *d, const struct clock_identity *id,
 	c->delay_filter = p->delay_filter == MCONF_DELAY_FILTER_MEAN ?
 			  PORT_DF_MEAN : PORT_DF_MEDIAN;
 	c->delay_filter_len = (uint16_t)p->delay_filter_length;
+	c->e2e_sample = p->e2e_sample == MCONF_E2E_SAMPLE_BOTH ?
+			PORT_ES_BOTH : PORT_ES_SYNC;
 	c->log_fault_reset = 4;		/* 16 s, linuxptp's default */
 	c->seed = d->opts.seed;
 	memcpy(c->phys_addr, mac, 6);
