@@ -35,7 +35,8 @@ SANFLAGS  :=
 OPT       := -O2
 endif
 
-PKGS      := libconfig libnl-3.0 libnl-route-3.0 libnl-genl-3.0 libzmq
+PKGS      := libconfig libnl-3.0 libnl-route-3.0 libnl-genl-3.0 libzmq \
+             nettle
 PKG_CFLAGS = $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
 PKG_LIBS   = $(shell pkg-config --libs $(PKGS) 2>/dev/null)
 
@@ -55,7 +56,7 @@ IPC_SRC    := $(wildcard ipc/*.c)
 CORE_NAMES := ptp_time msg tlv mgmt ds bmca bmca_clock port_core port_fmt \
               port_delay port_master port_mgmt servo servo_pi servo_linreg \
               servo_kalman gate sim_model timers clkctl clkfollow \
-              clkref
+              clkref auth
 CORE_SRC   := $(filter $(patsubst %,common/%.c,$(CORE_NAMES)),$(COMMON_SRC)) \
               ipc/ipc_msg.c
 CORE_OBJ   := $(patsubst %.c,$(BUILD)/%.o,$(CORE_SRC))

@@ -29,6 +29,7 @@
 #include <stdbool.h>
 #include <stdint.h>
 
+#include "auth.h"
 #include "bmca.h"
 #include "ds.h"
 #include "msg.h"
@@ -187,6 +188,16 @@ struct port_core_cfg {
 	uint8_t proto_addr[16];
 	uint8_t proto_addr_len;
 	const char *product;		/* "Meridian;portd;VERSION" style */
+	/* Authentication (16.14, auth.h; issue 9 auth): with a policy,
+	 * every message sent carries the AUTHENTICATION TLV of auth_sa's
+	 * key auth_key_id, last, and every message received is verified
+	 * before anything else reads it. auth_mac computes the ICVs (the
+	 * core calls no crypto library). port_core_create() fails
+	 * (EINVAL) when the key is not in auth_sa or auth_mac is NULL. */
+	uint8_t auth_policy;		/* enum auth_policy */
+	uint32_t auth_key_id;
+	struct auth_sa auth_sa;
+	auth_mac_fn auth_mac;
 };
 
 /* Counters a port keeps (published on telemetry, printed by portd). */
@@ -220,6 +231,10 @@ struct port_counters {
 	uint64_t fmt_full;		/* Announce of a new sender not
 					 * stored: no entry it may replace */
 	uint64_t fmt_evicted;		/* entry dropped for a new sender */
+	/* Authentication (auth.h): dropped by security processing, by
+	 * reason, and unsigned messages let through by policy optional. */
+	uint64_t auth_drop[AUTH_E_COUNT];
+	uint64_t auth_unsigned;
 };
 
 #define FOREIGN_MASTER_MAX		8

@@ -148,6 +148,12 @@ struct port_core {
 	uint16_t presp_txts_seq;
 	struct port_identity presp_txts_req;	/* requester */
 	tmv_t presp_txts_corr;			/* Pdelay_Req's corr */
+
+	/* Authentication (auth.h): the key we sign with (in cfg.auth_sa),
+	 * the parent's sequenceIds, a copy for allow_mutable. */
+	const struct auth_key *auth_key;
+	struct auth_replay auth_replay;
+	uint8_t auth_scratch[PTP_MSG_MAX];
 };
 
 /* port_core.c */
