@@ -94,6 +94,13 @@ enum mconf_e2e_sample {
 	MCONF_E2E_SAMPLE_BOTH,
 };
 
+/* ports[].auth_policy: values of auth.h's enum auth_policy */
+enum mconf_auth_policy {
+	MCONF_AUTH_OFF,
+	MCONF_AUTH_OPTIONAL,
+	MCONF_AUTH_REQUIRED,
+};
+
 /* ports[].timestamping */
 enum mconf_tstamp {
 	MCONF_TSTAMP_HARDWARE,
@@ -130,6 +137,8 @@ struct mconf_clock {
 	double step_threshold;		/* seconds; 0 = never after the first */
 	int max_frequency;		/* ppb; 0 = the clock's own limit */
 	bool free_running;		/* measure, never steer */
+	/* issue 9 auth: security associations (linuxptp's sa_file) */
+	char sa_file[MCONF_PATH_LEN];	/* "" = none */
 
 	/* Derived by the loader from clock_identity (not schema keys). */
 	bool identity_set;		/* false: from the first port's MAC */
@@ -160,6 +169,10 @@ struct mconf_port {
 	double sim_freq_error_ppb;	/* + = simulated clock runs fast */
 	int64_t sim_offset_ns;		/* ns, sim - CLOCK_REALTIME at start */
 	char sim_path[MCONF_PATH_LEN];	/* "" = <rundir>/sim-<iface>.clk */
+	/* issue 9 auth: AUTHENTICATION TLV (16.14) */
+	int auth_policy;		/* enum mconf_auth_policy */
+	int spp;			/* -1 = none, else 0..255 */
+	int64_t active_key_id;		/* 0 = none, else 1..2^32-1 */
 };
 
 struct mconf_ipc {

@@ -77,6 +77,14 @@ static const struct mconf_enum_name e2e_sample_names[] = {
 	{ NULL, 0 },
 };
 
+/* issue 9 auth */
+static const struct mconf_enum_name auth_policy_names[] = {
+	{ "off", MCONF_AUTH_OFF },
+	{ "optional", MCONF_AUTH_OPTIONAL },
+	{ "required", MCONF_AUTH_REQUIRED },
+	{ NULL, 0 },
+};
+
 static const struct mconf_enum_name tstamp_names[] = {
 	{ "hardware", MCONF_TSTAMP_HARDWARE },
 	{ "software", MCONF_TSTAMP_SOFTWARE },
@@ -316,6 +324,10 @@ static const struct mconf_item items[] = {
 	    "limit; 0 = that limit"),
 	BOOL(CLOCK, free_running, 0,
 	     "measure only: never adjust any clock"),
+	/* issue 9 auth */
+	STRING(CLOCK, sa_file, "", check_abs_path, 0,
+	       "security associations for the AUTHENTICATION TLV, linuxptp's "
+	       "sa_file format; empty = none"),
 
 	/* ports[]: portDS (8.2.15), transport, timestamps, clock backend */
 	STRING(PORT, interface, "", check_ifname, MCONF_F_REQUIRED,
@@ -372,6 +384,16 @@ static const struct mconf_item items[] = {
 	      "sim clock: its time minus CLOCK_REALTIME at start, ns"),
 	STRING(PORT, sim_path, "", check_abs_path, 0,
 	       "sim clock: shared file; empty = <rundir>/sim-<interface>.clk"),
+	/* issue 9 auth */
+	ENUM(PORT, auth_policy, MCONF_AUTH_OFF, auth_policy_names, 0,
+	     "AUTHENTICATION TLV: off, optional (sign all, accept unsigned) "
+	     "or required (sign all, drop what does not verify)"),
+	INT(PORT, spp, -1, -1, 255, 0,
+	    "security association (spp in clock.sa_file) of this port; -1 = "
+	    "none"),
+	INT64(PORT, active_key_id, 0, 0, 4294967295LL,
+	      "key id (in the spp's association) signing what this port "
+	      "sends; 0 = none"),
 
 	/* ipc */
 	STRING(IPC, rundir, "/run/meridian", mconf_check_rundir, 0,
