@@ -257,6 +257,7 @@ static void report_count(struct portd *d, int level, struct log_count *lc,
 static void report_rx_trouble(struct portd *d)
 {
 	static struct log_count rx_err_lc[PTP_E_COUNT], no_ts_lc, delay_lc;
+	static struct log_count auth_lc[AUTH_E_COUNT];
 	const struct port_counters *c = port_core_counters(d->pc);
 	uint64_t n;
 	unsigned i;
@@ -270,6 +271,17 @@ static void report_rx_trouble(struct portd *d)
 		report_count(d, LOG_WARNING, &rx_err_lc[i], n,
 			     "received message", "rejected",
 			     ptp_err_str((int)i));
+	}
+	/* issue 9 auth: dropped by security processing, by reason */
+	for (i = 0; i < AUTH_E_COUNT; i++) {
+		if (c->auth_drop[i] <= d->seen_auth_drop[i]) {
+			continue;
+		}
+		n = c->auth_drop[i] - d->seen_auth_drop[i];
+		d->seen_auth_drop[i] = c->auth_drop[i];
+		report_count(d, LOG_WARNING, &auth_lc[i], n,
+			     "received message", "dropped by authentication",
+			     auth_err_str((int)i));
 	}
 	if (c->rx_no_ts > d->seen_rx_no_ts) {
 		n = c->rx_no_ts - d->seen_rx_no_ts;

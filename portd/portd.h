@@ -128,6 +128,7 @@ struct portd {
 	uint64_t seen_rx_err[PTP_E_COUNT];
 	uint64_t seen_rx_no_ts;
 	uint64_t seen_delay_rejected;
+	uint64_t seen_auth_drop[AUTH_E_COUNT];	/* issue 9 auth */
 
 	/* Counters of the shell. */
 	uint64_t summary_dropped;	/* stdout had no room */

@@ -10,6 +10,7 @@
  */
 #include <errno.h>
 #include <ifaddrs.h>
+#include <inttypes.h>
 #include <libconfig.h>
 #include <limits.h>
 #include <netinet/in.h>
@@ -21,11 +22,13 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "auth_mac.h"
 #include "daemon.h"
 #include "ds.h"
 #include "log.h"
 #include "netif.h"
 #include "portd.h"
+#include "sakey.h"
 
 /* ---- where a key is written -------------------------------------------- */
 
@@ -498,6 +501,75 @@ static void setup_port_cfg(struct portd *d, const struct clock_identity *id,
 	c->product = d->product;
 }
 
+/* ---- authentication (issue 9 auth) ------------------------------------ */
+
+/*
+ * The port's security association and signing key from clock.sa_file
+ * into the core's cfg. Read once, at start: SIGHUP does not reload keys
+ * (restart portd). Every fault refuses to start, with FILE:LINE.
+ */
+static int setup_auth(struct portd *d)
+{
+	const struct mconf_port *p = d->port;
+	const char *file = d->cfg.clock.sa_file;
+	const struct auth_sa *sa;
+	const struct auth_key *key;
+	struct auth_sad *sad;
+	char w[512], err[512];
+	int rc = -EINVAL;
+
+	if (p->auth_policy == MCONF_AUTH_OFF) {
+		return 0;
+	}
+	if (p->spp < 0 || !p->active_key_id || !file[0]) {
+		pr_err("%s: auth_policy \"%s\" needs spp (0..255), "
+		       "active_key_id (1..4294967295) and clock.sa_file",
+		       portd_where(d, "auth_policy", w, sizeof(w)),
+		       p->auth_policy == MCONF_AUTH_REQUIRED ? "required" :
+		       "optional");
+		return -EINVAL;
+	}
+	sad = calloc(1, sizeof(*sad));
+	if (!sad) {
+		return -ENOMEM;
+	}
+	rc = sakey_load(sad, file, err, sizeof(err));
+	if (rc < 0) {
+		pr_err("%s: sa_file %s", d->ifname, err);
+		goto out;
+	}
+	rc = -EINVAL;
+	sa = auth_sad_find(sad, (uint8_t)p->spp);
+	if (!sa) {
+		pr_err("%s: spp %d is not in %s",
+		       portd_where(d, "spp", w, sizeof(w)), p->spp, file);
+		goto out;
+	}
+	key = auth_sa_key(sa, (uint32_t)p->active_key_id);
+	if (!key) {
+		pr_err("%s: key %" PRId64 " is not in spp %d of %s",
+		       portd_where(d, "active_key_id", w, sizeof(w)),
+		       p->active_key_id, p->spp, file);
+		goto out;
+	}
+	d->pcfg.auth_policy = p->auth_policy == MCONF_AUTH_REQUIRED ?
+			      AUTH_POLICY_REQUIRED : AUTH_POLICY_OPTIONAL;
+	d->pcfg.auth_sa = *sa;
+	d->pcfg.auth_key_id = key->id;
+	d->pcfg.auth_mac = auth_mac_nettle;
+	pr_notice("%s: authentication %s: spp %u, key %u (%s), "
+		  "seqid_window %u%s", d->ifname,
+		  p->auth_policy == MCONF_AUTH_REQUIRED ? "required" :
+		  "optional", sa->spp, key->id, auth_icv_str(key->icv),
+		  sa->seqid_window,
+		  sa->allow_mutable ? ", correctionField not covered" : "");
+	rc = 0;
+out:
+	memset(sad, 0, sizeof(*sad));	/* no key bytes left behind */
+	free(sad);
+	return rc;
+}
+
 /* ---- signals ----------------------------------------------------------- */
 
 static int setup_signals(struct portd *d)
@@ -561,6 +633,10 @@ int portd_setup(struct portd *d)
 	}
 	setup_datasets(d, &id);
 	setup_port_cfg(d, &id, mac);
+	rc = setup_auth(d);
+	if (rc < 0) {
+		return rc;
+	}
 	d->pc = port_core_create(&d->pcfg, &d->cds);
 	if (!d->pc) {
 		pr_err("%s: cannot create the port core", d->ifname);
