@@ -100,6 +100,24 @@ enum mconf_tstamp {
 	MCONF_TSTAMP_SOFTWARE,
 };
 
+/* Hostile traffic (issue 9, part "hostile"): ports[].acceptable_masters,
+ * a list of clockIdentities or addresses, and ports[].management_set. */
+#define MCONF_AMT_LEN		512	/* the list as written */
+#define MCONF_AMT_MAX		16	/* entries, = PORT_AMT_MAX */
+
+enum mconf_mgmt_set {
+	MCONF_MGMT_SET_DENY,
+	MCONF_MGMT_SET_ALLOW,
+};
+
+/* One parsed acceptable_masters entry. */
+struct mconf_amt {
+	bool by_addr;			/* else a clockIdentity */
+	uint8_t addr_len;		/* 4 (IPv4), 16 (IPv6), 6 (MAC) */
+	uint8_t addr[16];
+	struct clock_identity id;
+};
+
 /* ports[].clock: the clock this port's timestamps are taken from. */
 enum mconf_clk {
 	MCONF_CLK_PHC,		/* the NIC's PTP hardware clock */
@@ -160,6 +178,12 @@ struct mconf_port {
 	double sim_freq_error_ppb;	/* + = simulated clock runs fast */
 	int64_t sim_offset_ns;		/* ns, sim - CLOCK_REALTIME at start */
 	char sim_path[MCONF_PATH_LEN];	/* "" = <rundir>/sim-<iface>.clk */
+	/* Hostile traffic (issue 9, part "hostile"): */
+	bool acceptable_master_table;	/* only acceptable_masters' Announces */
+	char acceptable_masters[MCONF_AMT_LEN];	/* "ID, ADDR, ..." */
+	bool master_lock;		/* drop Announces better than us */
+	int management_set;		/* enum mconf_mgmt_set */
+	int rx_budget_pps;		/* messages a second; 0 = no limit */
 };
 
 struct mconf_ipc {
@@ -277,6 +301,14 @@ void mconf_item_range_str(const struct mconf_item *it, char *buf, size_t len);
  * refused. 0 or -EINVAL.
  */
 int mconf_clock_identity_parse(struct clock_identity *id, const char *s);
+/*
+ * Parse an acceptable_masters list: entries separated by commas and/or
+ * spaces, each a clockIdentity (as above), an IPv4 or IPv6 address, or a
+ * MAC "aa:bb:cc:dd:ee:ff"; at most max (MCONF_AMT_MAX). Returns the
+ * number of entries, or -EINVAL with the reason in why.
+ */
+int mconf_amt_parse(const char *s, struct mconf_amt *out, unsigned max,
+		    char *why, size_t why_len);
 /* Name of an enum value, or NULL. */
 const char *mconf_enum_str(const struct mconf_item *it, int value);
 
