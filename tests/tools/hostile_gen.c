@@ -23,8 +23,8 @@
  *   bad_length  messageLength larger than the datagram, or under 34
  *   bad_version versionPTP 0, 1, 3..15
  *   bad_type    a reserved messageType (4-7, 0xE, 0xF)
- *   bad_tlv     Announce or Signaling with a TLV running past the end, an
- *               odd or zero-length TLV, TLV garbage
+ *   bad_tlv     Announce (priority1 255) or Signaling with a TLV running
+ *               past the end, an odd or zero-length TLV, TLV garbage
  *   absurd_ts   Sync, Follow_Up, Delay_Resp, Pdelay_Resp from random
  *               identities with nanoseconds >= 10^9, seconds 2^48 - 1,
  *               correctionField +-2^62
@@ -92,6 +92,7 @@ struct opts {
 	long pool;
 	int domain;
 	unsigned long long seed;
+	const char *dump;
 };
 
 static unsigned long long rng;
@@ -293,7 +294,12 @@ static void make_bad_tlv(struct pkt *p)
 
 	hdr(&m, rnd() & 1 ? PTP_ANNOUNCE : PTP_SIGNALING, 0);
 	if (m.hdr.messageType == PTP_ANNOUNCE) {
-		m.body.announce.grandmasterPriority1 = 0;
+		/* Worse than every grandmaster: these repeat their
+		 * sequenceId, never qualify, and being better would hold
+		 * the foreign master table's places against the qualifying
+		 * flood above (port_fmt.c keeps the better entries). */
+		m.body.announce.grandmasterPriority1 = 255;
+		m.body.announce.grandmasterClockQuality.clockClass = 248;
 		m.body.announce.grandmasterIdentity =
 			m.hdr.sourcePortIdentity.clockIdentity;
 	}
@@ -392,7 +398,9 @@ static void usage(FILE *f)
 "  -n, --ids N         better-Announce identities (default 3000)\n"
 "  -p, --pool P        packets in the pool (default 8192, > N)\n"
 "  -d, --domain D      domain of the Announces (default 0)\n"
-"  -s, --seed N        random seed (default 1)\n");
+"  -s, --seed N        random seed (default 1)\n"
+"  -D, --dump FILE     write the pool to FILE (each packet: 2 bytes of\n"
+"                      length, big endian, then the packet) and exit\n");
 }
 
 static int parse(int argc, char **argv, struct opts *o)
@@ -405,12 +413,13 @@ static int parse(int argc, char **argv, struct opts *o)
 		{ "pool", required_argument, NULL, 'p' },
 		{ "domain", required_argument, NULL, 'd' },
 		{ "seed", required_argument, NULL, 's' },
+		{ "dump", required_argument, NULL, 'D' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
 	int c;
 
-	while ((c = getopt_long(argc, argv, "i:r:t:n:p:d:s:h", lo,
+	while ((c = getopt_long(argc, argv, "i:r:t:n:p:d:s:D:h", lo,
 				NULL)) != -1) {
 		switch (c) {
 		case 'i':
@@ -434,6 +443,9 @@ static int parse(int argc, char **argv, struct opts *o)
 		case 's':
 			o->seed = strtoull(optarg, NULL, 0);
 			break;
+		case 'D':
+			o->dump = optarg;
+			break;
 		case 'h':
 			usage(stdout);
 			exit(0);
@@ -441,7 +453,7 @@ static int parse(int argc, char **argv, struct opts *o)
 			return -1;
 		}
 	}
-	if (!o->ifname || optind != argc || !(o->rate > 0) ||
+	if ((!o->ifname && !o->dump) || optind != argc || !(o->rate > 0) ||
 	    o->rate > 1e7 || !(o->seconds >= 0) || o->ids < 0 ||
 	    o->pool < 16 || o->pool > 1000000 || o->ids >= o->pool ||
 	    o->domain < 0 || o->domain > 255) {
@@ -522,6 +534,24 @@ int main(int argc, char **argv)
 		tmp = pool[k];
 		pool[k] = pool[j];
 		pool[j] = tmp;
+	}
+	if (o.dump) {
+		FILE *f = fopen(o.dump, "wb");
+
+		for (k = 0; f && k < o.pool; k++) {
+			uint8_t l2[2] = { (uint8_t)(pool[k].len >> 8),
+					  (uint8_t)pool[k].len };
+
+			fwrite(l2, 1, 2, f);
+			fwrite(pool[k].b, 1, pool[k].len, f);
+		}
+		if (!f || fclose(f)) {
+			fprintf(stderr, "hostile_gen: %s: %s\n", o.dump,
+				strerror(errno));
+			return 1;
+		}
+		free(pool);
+		return 0;
 	}
 	fd = open_socket(o.ifname);
 	if (fd < 0) {
