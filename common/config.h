@@ -179,7 +179,8 @@ struct mconf_port {
 	int64_t sim_offset_ns;		/* ns, sim - CLOCK_REALTIME at start */
 	char sim_path[MCONF_PATH_LEN];	/* "" = <rundir>/sim-<iface>.clk */
 	/* Hostile traffic (issue 9, part "hostile"): */
-	bool acceptable_master_table;	/* only acceptable_masters' Announces */
+	bool acceptable_master_table;	/* Announces of acceptable_masters
+					 * only */
 	char acceptable_masters[MCONF_AMT_LEN];	/* "ID, ADDR, ..." */
 	bool master_lock;		/* drop Announces better than us */
 	int management_set;		/* enum mconf_mgmt_set */

@@ -201,9 +201,9 @@ int mconf_amt_parse(const char *s, struct mconf_amt *out, unsigned max,
 			return -EINVAL;
 		}
 		if (amt_parse_one(w, &out[n])) {
-			snprintf(why, why_len, "entry \"%.40s\" is not a clock "
-				 "identity (\"001122.fffe.334455\"), an IPv4 or "
-				 "IPv6 address, or a MAC address", w);
+			snprintf(why, why_len, "entry \"%.40s\" is not a "
+				 "clock identity (\"001122.fffe.334455\"), an "
+				 "IPv4 or IPv6 address, or a MAC address", w);
 			return -EINVAL;
 		}
 		n++;

@@ -257,7 +257,7 @@ struct port_counters {
 					 * acceptable master table */
 	uint64_t rx_master_lock;	/* Announce better than D0 dropped
 					 * by cfg.master_lock */
-	uint64_t mgmt_refused;		/* SET/COMMAND refused by policy */
+	uint64_t mgmt_refused;		/* SET, COMMAND refused: policy */
 	uint64_t mgmt_limited;		/* request dropped: answer budget
 					 * (PORT_MGMT_ANSWERS_PER_S) spent */
 };

@@ -148,7 +148,7 @@ struct port_core {
 	const uint8_t *rx_src;		/* PEV_RX's sender address, during
 					 * the call only */
 	uint8_t rx_src_len;
-	int64_t mgmt_tokens_ns;		/* bucket level, in ns of budget */
+	int64_t mgmt_tokens_ns;		/* bucket level, ns of budget */
 	int64_t mgmt_last_ns;
 	bool mgmt_bucket_init;
 

@@ -337,7 +337,8 @@ static bool rx_budget_take(struct portd *d, const uint8_t *buf, ssize_t n,
 	if (pps <= 0) {
 		return true;
 	}
-	if (parent && n >= 30 && !memcmp(buf + 20, parent->clockIdentity.id, 8) &&
+	if (parent && n >= 30 &&
+	    !memcmp(buf + 20, parent->clockIdentity.id, 8) &&
 	    (buf[28] << 8 | buf[29]) == parent->portNumber) {
 		return true;
 	}
@@ -350,7 +351,8 @@ static bool rx_budget_take(struct portd *d, const uint8_t *buf, ssize_t n,
 		d->budget_ns = cap;
 	} else {
 		dt = now - d->budget_last_ns;
-		d->budget_ns = dt >= cap ? cap : d->budget_ns + (dt > 0 ? dt : 0);
+		d->budget_ns = dt >= cap ? cap :
+			       d->budget_ns + (dt > 0 ? dt : 0);
 		if (d->budget_ns > cap) {
 			d->budget_ns = cap;
 		}

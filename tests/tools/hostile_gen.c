@@ -130,7 +130,8 @@ static struct clock_identity rnd_id(void)
 	for (j = 0; j < 8; j++) {
 		c.id[j] = (uint8_t)(r >> (8 * j));
 	}
-	c.id[0] = (uint8_t)((c.id[0] & 0xFC) | 0x02);	/* local, unicast */
+	/* locally administered, unicast */
+	c.id[0] = (uint8_t)((c.id[0] & 0xFC) | 0x02);
 	return c;
 }
 
@@ -305,7 +306,8 @@ static void make_bad_tlv(struct pkt *p)
 	}
 	rnd_bytes(tlv, sizeof(tlv));
 	tlv[0] = 0;
-	tlv[1] = (uint8_t)(rnd() & 1 ? 0x08 : rnd());	/* PATH_TRACE or any */
+	/* PATH_TRACE or any type */
+	tlv[1] = (uint8_t)(rnd() & 1 ? 0x08 : rnd());
 	switch (rndn(3)) {
 	case 0:		/* runs past the end */
 		tlv[2] = (uint8_t)(0x80 | rndn(128));

@@ -171,7 +171,8 @@ Test(config, schema_is_sane)
 				 per_scope[3]));
 	/* The brief's key count per scope: drift shows up here. */
 	cr_assert_eq(per_scope[MCONF_SCOPE_CLOCK], 21);
-	cr_assert_eq(per_scope[MCONF_SCOPE_PORT], 22 + 5);	/* + hostile */
+	/* 22, + 5 of issue 9's part "hostile" */
+	cr_assert_eq(per_scope[MCONF_SCOPE_PORT], 22 + 5);
 	cr_assert_eq(per_scope[MCONF_SCOPE_IPC], 2);
 	cr_assert_eq(per_scope[MCONF_SCOPE_LOGGING], 3);
 	cr_assert_null(mconf_schema_find(MCONF_SCOPE_CLOCK, "interface"));
@@ -742,7 +743,8 @@ Test(config, acceptable_masters)
 				     sizeof(why)), 0);
 
 	cfgt_expect_err("ports = (\n{ interface = \"eth1\";\n"
-			"acceptable_masters = \"10.0.0.1, 10.0.0.256\"; }\n);\n",
+			"acceptable_masters = \"10.0.0.1, 10.0.0.256\"; }"
+			"\n);\n",
 			"t.conf:3: ports[0].acceptable_masters:",
 			"\"10.0.0.256\" is not a clock identity");
 	cfgt_expect_err("ports = (\n{ interface = \"eth1\";\n"
