@@ -46,7 +46,7 @@
 #define MCONF_IPC_NAME_MAX	32
 #define MCONF_RUNDIR_MAX	(MCONF_IPC_PATH_MAX - MCONF_IPC_NAME_MAX)
 
-#define MCONF_SCHEMA_MAX	64	/* rows in the schema, at most */
+#define MCONF_SCHEMA_MAX	128	/* rows in the schema, at most */
 
 #define MCONF_MAX_ERRORS	20
 #define MCONF_ERR_LEN		256
@@ -105,6 +105,24 @@ enum mconf_auth_policy {
 enum mconf_tstamp {
 	MCONF_TSTAMP_HARDWARE,
 	MCONF_TSTAMP_SOFTWARE,
+};
+
+/* Hostile traffic (issue 9, part "hostile"): ports[].acceptable_masters,
+ * a list of clockIdentities or addresses, and ports[].management_set. */
+#define MCONF_AMT_LEN		512	/* the list as written */
+#define MCONF_AMT_MAX		16	/* entries, = PORT_AMT_MAX */
+
+enum mconf_mgmt_set {
+	MCONF_MGMT_SET_DENY,
+	MCONF_MGMT_SET_ALLOW,
+};
+
+/* One parsed acceptable_masters entry. */
+struct mconf_amt {
+	bool by_addr;			/* else a clockIdentity */
+	uint8_t addr_len;		/* 4 (IPv4), 16 (IPv6), 6 (MAC) */
+	uint8_t addr[16];
+	struct clock_identity id;
 };
 
 /* ports[].clock: the clock this port's timestamps are taken from. */
@@ -173,6 +191,13 @@ struct mconf_port {
 	int auth_policy;		/* enum mconf_auth_policy */
 	int spp;			/* -1 = none, else 0..255 */
 	int64_t active_key_id;		/* 0 = none, else 1..2^32-1 */
+	/* Hostile traffic (issue 9, part "hostile"): */
+	bool acceptable_master_table;	/* Announces of acceptable_masters
+					 * only */
+	char acceptable_masters[MCONF_AMT_LEN];	/* "ID, ADDR, ..." */
+	bool master_lock;		/* drop Announces better than us */
+	int management_set;		/* enum mconf_mgmt_set */
+	int rx_budget_pps;		/* messages a second; 0 = no limit */
 };
 
 struct mconf_ipc {
@@ -290,6 +315,14 @@ void mconf_item_range_str(const struct mconf_item *it, char *buf, size_t len);
  * refused. 0 or -EINVAL.
  */
 int mconf_clock_identity_parse(struct clock_identity *id, const char *s);
+/*
+ * Parse an acceptable_masters list: entries separated by commas and/or
+ * spaces, each a clockIdentity (as above), an IPv4 or IPv6 address, or a
+ * MAC "aa:bb:cc:dd:ee:ff"; at most max (MCONF_AMT_MAX). Returns the
+ * number of entries, or -EINVAL with the reason in why.
+ */
+int mconf_amt_parse(const char *s, struct mconf_amt *out, unsigned max,
+		    char *why, size_t why_len);
 /* Name of an enum value, or NULL. */
 const char *mconf_enum_str(const struct mconf_item *it, int value);
 

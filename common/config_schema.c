@@ -98,6 +98,13 @@ static const struct mconf_enum_name clk_names[] = {
 	{ NULL, 0 },
 };
 
+/* Hostile traffic (issue 9): ports[].management_set. */
+static const struct mconf_enum_name mgmt_set_names[] = {
+	{ "deny", MCONF_MGMT_SET_DENY },
+	{ "allow", MCONF_MGMT_SET_ALLOW },
+	{ NULL, 0 },
+};
+
 /* syslog(3) levels, the names log_level_parse() knows. */
 static const struct mconf_enum_name level_names[] = {
 	{ "emerg", LOG_EMERG },
@@ -141,6 +148,82 @@ static int check_clock_identity(const char *s, char *why, size_t len)
 	snprintf(why, len, "is not a clock identity like \"001122.fffe.334455\""
 		 " or \"00:11:22:ff:fe:33:44:55\" (not all zeros or ones)");
 	return -EINVAL;
+}
+
+/* ---- hostile traffic (issue 9): acceptable_masters ---- */
+
+static int amt_parse_one(const char *w, struct mconf_amt *a)
+{
+	unsigned m[6];
+	char end;
+
+	memset(a, 0, sizeof(*a));
+	if (inet_pton(AF_INET, w, a->addr) == 1) {
+		a->by_addr = true;
+		a->addr_len = 4;
+		return 0;
+	}
+	if (inet_pton(AF_INET6, w, a->addr) == 1) {
+		a->by_addr = true;
+		a->addr_len = 16;
+		return 0;
+	}
+	if (strlen(w) == 17 &&
+	    sscanf(w, "%2x:%2x:%2x:%2x:%2x:%2x%c", &m[0], &m[1], &m[2], &m[3],
+		   &m[4], &m[5], &end) == 6) {
+		unsigned i;
+
+		for (i = 0; i < 6; i++) {
+			a->addr[i] = (uint8_t)m[i];
+		}
+		a->by_addr = true;
+		a->addr_len = 6;
+		return 0;
+	}
+	return mconf_clock_identity_parse(&a->id, w);
+}
+
+int mconf_amt_parse(const char *s, struct mconf_amt *out, unsigned max,
+		    char *why, size_t why_len)
+{
+	char w[64];
+	unsigned n = 0;
+	size_t l;
+
+	for (;;) {
+		s += strspn(s, ", \t");
+		if (!*s) {
+			return (int)n;
+		}
+		l = strcspn(s, ", \t");
+		if (l >= sizeof(w)) {
+			snprintf(why, why_len, "has an entry too long to be a "
+				 "clock identity or an address");
+			return -EINVAL;
+		}
+		memcpy(w, s, l);
+		w[l] = '\0';
+		s += l;
+		if (n >= max) {
+			snprintf(why, why_len, "has more than %u entries", max);
+			return -EINVAL;
+		}
+		if (amt_parse_one(w, &out[n])) {
+			snprintf(why, why_len, "entry \"%.40s\" is not a "
+				 "clock identity (\"001122.fffe.334455\"), an "
+				 "IPv4 or IPv6 address, or a MAC address", w);
+			return -EINVAL;
+		}
+		n++;
+	}
+}
+
+static int check_amt(const char *s, char *why, size_t len)
+{
+	struct mconf_amt a[MCONF_AMT_MAX];
+
+	return mconf_amt_parse(s, a, MCONF_AMT_MAX, why, len) < 0 ?
+	       -EINVAL : 0;
 }
 
 /* Linux dev_valid_name(): not "." or "..", no '/', ':' or white space. */
@@ -394,6 +477,22 @@ static const struct mconf_item items[] = {
 	INT64(PORT, active_key_id, 0, 0, 4294967295LL,
 	      "key id (in the spp's association) signing what this port "
 	      "sends; 0 = none"),
+	/* ports[]: hostile traffic (issue 9, part "hostile") */
+	BOOL(PORT, acceptable_master_table, 0,
+	     "acceptableMasterTableEnabled (17.6): take Announces only from "
+	     "acceptable_masters"),
+	STRING(PORT, acceptable_masters, "", check_amt, 0,
+	       "acceptable masters: clock identities or IPv4/IPv6/MAC "
+	       "addresses, comma separated, at most 16"),
+	BOOL(PORT, master_lock, 0,
+	     "drop Announces better than this clock (they could make this "
+	     "port a slave)"),
+	ENUM(PORT, management_set, MCONF_MGMT_SET_DENY, mgmt_set_names, 0,
+	     "management SET and COMMAND from the network: deny (answered "
+	     "NOT_SUPPORTED) or allow"),
+	INT(PORT, rx_budget_pps, 10000, 0, 1000000, 0,
+	    "messages a second this port handles (its master's always); "
+	    "beyond, dropped and counted; 0 = no limit"),
 
 	/* ipc */
 	STRING(IPC, rundir, "/run/meridian", mconf_check_rundir, 0,

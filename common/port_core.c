@@ -638,6 +638,15 @@ void port_core_handle(struct port_core *pc, const struct pev *ev,
 	out->n = 0;
 	pc->out = out;
 	pc->tx_used = 0;
+	pc->now_ns = ev->now_ns;
+	pc->rx_src = NULL;
+	pc->rx_src_len = 0;
+	if (ev->type == PEV_RX && ev->u.rx.src &&
+	    ev->u.rx.src_len <= PORT_AMT_ADDR_MAX) {
+		/* Hostile traffic (issue 9): for the acceptable masters. */
+		pc->rx_src = ev->u.rx.src;
+		pc->rx_src_len = ev->u.rx.src_len;
+	}
 	switch (ev->type) {
 	case PEV_START:
 		if (s == PS_INITIALIZING) {
@@ -706,6 +715,7 @@ void port_core_handle(struct port_core *pc, const struct pev *ev,
 		fmt_update(pc, ev->now_ns);
 	}
 	pc->out = NULL;
+	pc->rx_src = NULL;
 }
 
 /* ---- object and queries ---- */
@@ -802,6 +812,11 @@ tmv_t port_core_delay(const struct port_core *pc)
 		return pc->has_link_delay ? pc->link_delay : tmv_zero();
 	}
 	return pc->has_delay ? pc->delay : tmv_zero();
+}
+
+const struct port_identity *port_core_parent(const struct port_core *pc)
+{
+	return pc_state_is_slave(pc) && pc->has_parent ? &pc->parent : NULL;
 }
 
 double port_core_rate_ratio(const struct port_core *pc)

@@ -75,6 +75,11 @@ struct pev {
 			uint16_t len;
 			bool has_ts;
 			tmv_t ts;		/* ingress, port clock */
+			/* Sender's address (IPv4 4 bytes, IPv6 16, MAC
+			 * 6) for the acceptable master table; NULL or
+			 * 0: unknown (issue 9, hostile). */
+			const uint8_t *src;
+			uint8_t src_len;
 		} rx;
 		struct {
 			uint8_t msg_type;	/* as given in the send */
@@ -163,6 +168,23 @@ enum port_e2e_sample {
 				 * its own sample (P2P: as sync) */
 };
 
+/* ---- hostile traffic (issue 9): acceptable masters (17.6) ---- */
+#define PORT_AMT_MAX		16
+#define PORT_AMT_ADDR_MAX	16
+
+/* One acceptableMasterTable entry: a clockIdentity, or an address (the
+ * standard's PortAddress: IPv4, IPv6 or a MAC). */
+struct port_amt_entry {
+	bool by_addr;
+	uint8_t addr_len;		/* by_addr: 4, 16 or 6 */
+	uint8_t addr[PORT_AMT_ADDR_MAX];
+	struct clock_identity id;	/* !by_addr */
+};
+
+/* Management answers a port sends, at most (a token bucket: this many a
+ * second, bursts of as many); beyond, requests are dropped and counted. */
+#define PORT_MGMT_ANSWERS_PER_S	100
+
 /* cfg.delay_filter_len: 0 = PORT_DF_LEN_DEFAULT, at most PORT_DF_LEN_MAX */
 #define PORT_DF_LEN_DEFAULT	8
 #define PORT_DF_LEN_MAX		256
@@ -198,6 +220,16 @@ struct port_core_cfg {
 	uint32_t auth_key_id;
 	struct auth_sa auth_sa;
 	auth_mac_fn auth_mac;
+	/* Hostile traffic (issue 9): */
+	bool amt_enabled;		/* acceptableMasterTableEnabled:
+					 * Announces of senders not in amt[]
+					 * are dropped */
+	uint8_t n_amt;
+	struct port_amt_entry amt[PORT_AMT_MAX];
+	bool master_lock;		/* drop Announces better than this
+					 * clock's defaultDS (D0) */
+	bool mgmt_set_allow;		/* SET and COMMAND from the network;
+					 * false: refused (NOT_SUPPORTED) */
 };
 
 /* Counters a port keeps (published on telemetry, printed by portd). */
@@ -235,6 +267,14 @@ struct port_counters {
 	 * reason, and unsigned messages let through by policy optional. */
 	uint64_t auth_drop[AUTH_E_COUNT];
 	uint64_t auth_unsigned;
+	/* Hostile traffic (issue 9): */
+	uint64_t rx_not_acceptable;	/* Announce of a sender not in the
+					 * acceptable master table */
+	uint64_t rx_master_lock;	/* Announce better than D0 dropped
+					 * by cfg.master_lock */
+	uint64_t mgmt_refused;		/* SET, COMMAND refused: policy */
+	uint64_t mgmt_limited;		/* request dropped: answer budget
+					 * (PORT_MGMT_ANSWERS_PER_S) spent */
 };
 
 #define FOREIGN_MASTER_MAX		8
@@ -270,6 +310,8 @@ const struct port_counters *port_core_counters(const struct port_core *pc);
  */
 void port_core_set_path_trace(struct port_core *pc,
 			      const struct clock_identity *ids, unsigned n);
+/* The master the port follows (UNCALIBRATED, SLAVE), else NULL. */
+const struct port_identity *port_core_parent(const struct port_core *pc);
 /* neighborRateRatio of the P2P link (1.0 until measured or in E2E). */
 double port_core_rate_ratio(const struct port_core *pc);
 /* Current mean path delay (E2E) or link delay (P2P), zero if unknown. */

@@ -143,6 +143,15 @@ struct port_core {
 	bool has_link_delay;
 	tmv_t link_delay;		/* meanLinkDelay, filtered */
 
+	/* Management answer budget (issue 9): tokens and their time. */
+	int64_t now_ns;			/* of the event being handled */
+	const uint8_t *rx_src;		/* PEV_RX's sender address, during
+					 * the call only */
+	uint8_t rx_src_len;
+	int64_t mgmt_tokens_ns;		/* bucket level, ns of budget */
+	int64_t mgmt_last_ns;
+	bool mgmt_bucket_init;
+
 	/* P2P responder: the Pdelay_Resp whose TX stamp we wait for. */
 	bool presp_txts_pending;
 	uint16_t presp_txts_seq;

@@ -44,6 +44,22 @@
  * a better sender that keeps announcing gets in and qualifies as the
  * standard says, unless a flood of even better (never qualifying) senders
  * takes every free place before its second Announce.
+ *
+ * Hostile traffic (issue 9), before all of the above:
+ *   - cfg.amt_enabled: the acceptable master table (17.6): an Announce is
+ *     taken only from a sender listed by clockIdentity (its
+ *     sourcePortIdentity's) or by address (the source IP or MAC the
+ *     caller gives with PEV_RX); others are dropped (rx_not_acceptable),
+ *     so they never reach the table, qualify or become Erbest. An empty
+ *     enabled table accepts nobody. (alternatePriority1 is not kept.)
+ *   - cfg.master_lock: an Announce whose data set is better (or better by
+ *     topology) than this clock's own defaultDS (D0) is dropped
+ *     (rx_master_lock). Only such a sender can become Ebest and make the
+ *     port SLAVE (or, through the clock, move the clock off this port's
+ *     mastership); worse senders are kept so the port can still be
+ *     PASSIVE/MASTER as 9.3.3 decides. portDS.masterOnly alone keeps a
+ *     rogue better clock downstream out of SLAVE, but it still takes the
+ *     table and, in a boundary clock, an Erbest the other ports see.
  */
 #include <string.h>
 
@@ -232,6 +248,38 @@ static bool fm_path_has_us(struct port_core *pc, const struct ptp_msg *m)
 	return false;
 }
 
+/* cfg.amt_enabled: the sender is in the acceptable master table. */
+static bool fm_acceptable(const struct port_core *pc,
+			  const struct ptp_msg *m)
+{
+	const struct port_amt_entry *a;
+	unsigned i;
+
+	for (i = 0; i < pc->cfg.n_amt && i < PORT_AMT_MAX; i++) {
+		a = &pc->cfg.amt[i];
+		if (!a->by_addr) {
+			if (!clock_identity_cmp(&a->id,
+				&m->hdr.sourcePortIdentity.clockIdentity)) {
+				return true;
+			}
+		} else if (pc->rx_src && a->addr_len == pc->rx_src_len &&
+			   !memcmp(a->addr, pc->rx_src, a->addr_len)) {
+			return true;
+		}
+	}
+	return false;
+}
+
+/* cfg.master_lock: the Announce's data set beats D0. */
+static bool fm_beats_d0(const struct port_core *pc, const struct ptp_msg *m)
+{
+	struct bmca_ds d0, nds;
+
+	bmca_ds_from_default(&d0, &pc->clk.dflt);
+	bmca_ds_from_announce(&nds, m, &pc->ds.portIdentity);
+	return ds_better(&nds, &d0);
+}
+
 void fmt_rx_announce(struct port_core *pc, const struct ptp_msg *m,
 		     int64_t now_ns)
 {
@@ -242,6 +290,15 @@ void fmt_rx_announce(struct port_core *pc, const struct ptp_msg *m,
 				&pc->clk.dflt.clockIdentity)) {
 		/* Another port of this clock (9.5.2.2). */
 		pc->cnt.rx_own++;
+		return;
+	}
+	/* Hostile traffic (issue 9): acceptable masters, master lock. */
+	if (pc->cfg.amt_enabled && !fm_acceptable(pc, m)) {
+		pc->cnt.rx_not_acceptable++;
+		return;
+	}
+	if (pc->cfg.master_lock && fm_beats_d0(pc, m)) {
+		pc->cnt.rx_master_lock++;
 		return;
 	}
 	if (m->body.announce.stepsRemoved >= 255) {

@@ -24,6 +24,16 @@
  *   anything else (SET of a settable id, COMMAND, GET of an id we do
  *   not keep)                                    NOT_SUPPORTED
  * RESPONSE and ACKNOWLEDGE messages (answers of other nodes) are ignored.
+ *
+ * Hostile traffic (issue 9):
+ *   - policy: unless cfg.mgmt_set_allow, every SET and COMMAND is refused
+ *     before anything else looks at it: answered NOT_SUPPORTED (Table 109
+ *     has no "not permitted") and counted in mgmt_refused. No id is
+ *     settable yet, so with it allowed they get the errors above.
+ *   - budget: at most PORT_MGMT_ANSWERS_PER_S answers a second (a token
+ *     bucket on the event's monotonic time, bursts of as many); a request
+ *     beyond it is dropped unanswered and counted in mgmt_limited, so a
+ *     flood of requests cannot turn the port into a traffic amplifier.
  */
 #include <string.h>
 
@@ -105,13 +115,45 @@ static int put_clock_description(struct port_core *pc, struct tlv_writer *w)
 	return mgmt_put_clock_description(w, &cd);
 }
 
+/* One answer from the budget at pc->now_ns: false when it is spent. */
+static bool mgmt_budget_take(struct port_core *pc)
+{
+	const int64_t cost = NS_PER_SEC / PORT_MGMT_ANSWERS_PER_S;
+	const int64_t cap = NS_PER_SEC;
+	int64_t dt;
+
+	if (!pc->mgmt_bucket_init) {
+		pc->mgmt_bucket_init = true;
+		pc->mgmt_tokens_ns = cap;
+		pc->mgmt_last_ns = pc->now_ns;
+	}
+	dt = pc->now_ns - pc->mgmt_last_ns;
+	pc->mgmt_last_ns = pc->now_ns;
+	if (dt > 0) {
+		pc->mgmt_tokens_ns = dt >= cap ? cap :
+				     pc->mgmt_tokens_ns + dt;
+		if (pc->mgmt_tokens_ns > cap) {
+			pc->mgmt_tokens_ns = cap;
+		}
+	}
+	if (pc->mgmt_tokens_ns < cost) {
+		return false;
+	}
+	pc->mgmt_tokens_ns -= cost;
+	return true;
+}
+
 /* Fill w with the answer's TLV; returns true for an error status. */
 static bool mgmt_answer(struct port_core *pc, uint8_t action, uint16_t id,
 			struct tlv_writer *w)
 {
 	uint16_t err = 0;
 
-	if (!mgmt_id_known(id)) {
+	if (action != PTP_MGMT_GET && !pc->cfg.mgmt_set_allow) {
+		/* Hostile traffic (issue 9): refused by policy. */
+		pc->cnt.mgmt_refused++;
+		err = MERR_NOT_SUPPORTED;
+	} else if (!mgmt_id_known(id)) {
 		err = MERR_NO_SUCH_ID;
 	} else if (action == PTP_MGMT_SET && mgmt_id_get_only(id)) {
 		err = MERR_NOT_SETABLE;
@@ -183,6 +225,10 @@ void mgmt_rx(struct port_core *pc, const struct ptp_msg *req)
 	}
 	if (t.tlvType != TLV_MANAGEMENT) {
 		pc->cnt.rx_unexpected++;
+		return;
+	}
+	if (!mgmt_budget_take(pc)) {
+		pc->cnt.mgmt_limited++;
 		return;
 	}
 	tlv_writer_init(&w, tlvbuf, sizeof(tlvbuf));

@@ -15,6 +15,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/signalfd.h>
+#include <netinet/in.h>
 #include <sys/socket.h>
 #include <time.h>
 #include <unistd.h>
@@ -247,6 +248,37 @@ static void report_count(struct portd *d, int level, struct log_count *lc,
 		why ? why : "");
 }
 
+/* Hostile traffic (issue 9): one counter grew; say so, rate-limited. */
+static void report_grew(struct portd *d, struct log_count *lc, uint64_t now,
+			uint64_t *seen, const char *what, const char *verb,
+			const char *why)
+{
+	if (now > *seen) {
+		report_count(d, LOG_WARNING, lc, now - *seen, what, verb, why);
+		*seen = now;
+	}
+}
+
+static void report_hostile(struct portd *d)
+{
+	static struct log_count amt_lc, lock_lc, refused_lc, limited_lc,
+				budget_lc;
+	const struct port_counters *c = port_core_counters(d->pc);
+
+	report_grew(d, &amt_lc, c->rx_not_acceptable, &d->seen_not_acceptable,
+		    "announce", "dropped", "sender not an acceptable master");
+	report_grew(d, &lock_lc, c->rx_master_lock, &d->seen_master_lock,
+		    "announce", "dropped", "better than this clock "
+		    "(master_lock)");
+	report_grew(d, &refused_lc, c->mgmt_refused, &d->seen_mgmt_refused,
+		    "management set or command", "refused",
+		    "management_set is deny");
+	report_grew(d, &limited_lc, c->mgmt_limited, &d->seen_mgmt_limited,
+		    "management request", "dropped", "answer budget spent");
+	report_grew(d, &budget_lc, d->budget_dropped, &d->seen_budget_dropped,
+		    "received message", "dropped", "rx_budget_pps exceeded");
+}
+
 /*
  * Say what the received messages did to the core's error counters since
  * the last look: trouble a peer causes, so rate-limited, with a budget and
@@ -289,6 +321,7 @@ static void report_rx_trouble(struct portd *d)
 		report_count(d, LOG_WARNING, &no_ts_lc, n, "event message",
 			     "without an RX timestamp", NULL);
 	}
+	report_hostile(d);
 	if (c->delay_rejected > d->seen_delay_rejected) {
 		n = c->delay_rejected - d->seen_delay_rejected;
 		d->seen_delay_rejected = c->delay_rejected;
@@ -296,6 +329,78 @@ static void report_rx_trouble(struct portd *d)
 			     "path delay measurement",
 			     "rejected (negative or above 1 s)", NULL);
 	}
+}
+
+/*
+ * Hostile traffic (issue 9): the per-port RX budget. A token bucket of
+ * rx_budget_pps messages a second, holding at most a tenth of a second's
+ * worth (at least 64): a message beyond it is read (so the socket
+ * drains) but never parsed, and counted in budget_dropped. Messages from
+ * the master the port follows pass whatever the budget (their
+ * sourcePortIdentity, bytes 20..29, is looked at before anything else),
+ * so a flood can take the budget but not the port's time.
+ */
+static bool rx_budget_take(struct portd *d, const uint8_t *buf, ssize_t n,
+			   int64_t now)
+{
+	const struct port_identity *parent = port_core_parent(d->pc);
+	int64_t pps = d->port->rx_budget_pps, cost, cap, dt;
+
+	if (pps <= 0) {
+		return true;
+	}
+	if (parent && n >= 30 &&
+	    !memcmp(buf + 20, parent->clockIdentity.id, 8) &&
+	    (buf[28] << 8 | buf[29]) == parent->portNumber) {
+		return true;
+	}
+	cost = NS_PER_SEC / pps;
+	if (cost < 1) {
+		cost = 1;
+	}
+	cap = cost * (pps / 10 > 64 ? pps / 10 : 64);
+	if (!d->budget_last_ns) {
+		d->budget_ns = cap;
+	} else {
+		dt = now - d->budget_last_ns;
+		d->budget_ns = dt >= cap ? cap :
+			       d->budget_ns + (dt > 0 ? dt : 0);
+		if (d->budget_ns > cap) {
+			d->budget_ns = cap;
+		}
+	}
+	d->budget_last_ns = now;
+	if (d->budget_ns < cost) {
+		d->budget_dropped++;
+		return false;
+	}
+	d->budget_ns -= cost;
+	return true;
+}
+
+/* The sender's address for the acceptable master table: IPv4 (4 bytes),
+ * IPv6 (16) or the MAC (6, L2); NULL when unknown. */
+static const uint8_t *rx_src(const struct xport_rx *rx, enum xport_kind k,
+			     uint8_t *len)
+{
+	const struct sockaddr_storage *a = &rx->src_addr;
+
+	if (k == XP_L2) {
+		*len = 6;
+		return rx->src_mac;
+	}
+	if (a->ss_family == AF_INET) {
+		*len = 4;
+		return (const uint8_t *)
+			&((const struct sockaddr_in *)a)->sin_addr;
+	}
+	if (a->ss_family == AF_INET6) {
+		*len = 16;
+		return (const uint8_t *)
+			&((const struct sockaddr_in6 *)a)->sin6_addr;
+	}
+	*len = 0;
+	return NULL;
 }
 
 static void on_rx(struct portd *d, int fd)
@@ -319,8 +424,13 @@ static void on_rx(struct portd *d, int fd)
 		memset(&ev, 0, sizeof(ev));
 		ev.type = PEV_RX;
 		ev.now_ns = portd_mono_ns();
+		if (!rx_budget_take(d, buf, n, ev.now_ns)) {
+			continue;
+		}
 		ev.u.rx.buf = buf;
 		ev.u.rx.len = (uint16_t)n;
+		ev.u.rx.src = rx_src(&rx, xport_kind_of(d->x),
+				     &ev.u.rx.src_len);
 		ev.u.rx.has_ts = rx.has_ts;
 		if (rx.has_ts) {
 			rc = to_port_time(d, rx.ts, &ev.u.rx.ts);
@@ -488,6 +598,54 @@ static void on_timer(void *arg, unsigned id)
 	}
 }
 
+/*
+ * Hostile traffic (issue 9): at exit, one line on stdout with what the
+ * port received and what it did with it, by reason:
+ *   counters iface=IF rx=N budget_dropped=N rx_err_short=N ... mgmt_...
+ */
+static void print_counters(struct portd *d)
+{
+	static const char *const err_names[PTP_E_COUNT] = {
+		[PTP_E_SHORT] = "short", [PTP_E_VERSION] = "version",
+		[PTP_E_LENGTH] = "length", [PTP_E_TYPE] = "type",
+		[PTP_E_TIMESTAMP] = "timestamp", [PTP_E_TLV] = "tlv",
+		[PTP_E_TLV_BODY] = "tlv_body", [PTP_E_MGMT] = "mgmt",
+		[PTP_E_NOSPACE] = "nospace", [PTP_E_INVAL] = "inval",
+	};
+	const struct port_counters *c = port_core_counters(d->pc);
+	char line[1024];
+	size_t o = 0;
+	unsigned i;
+
+#define PUT(...)							\
+	do {								\
+		int w_ = snprintf(line + o, sizeof(line) - o, __VA_ARGS__); \
+		if (w_ > 0 && (size_t)w_ < sizeof(line) - o) {		\
+			o += (size_t)w_;				\
+		}							\
+	} while (0)
+
+	PUT("counters iface=%s rx=%" PRIu64 " budget_dropped=%" PRIu64,
+	    d->ifname, portd_sum64(c->rx, 16), d->budget_dropped);
+	for (i = 1; i < PTP_E_COUNT; i++) {
+		PUT(" rx_err_%s=%" PRIu64, err_names[i] ? err_names[i] : "?",
+		    c->rx_err[i]);
+	}
+	PUT(" foreign_domain=%" PRIu64 " own=%" PRIu64 " unexpected=%" PRIu64
+	    " no_ts=%" PRIu64, c->rx_foreign_domain, c->rx_own,
+	    c->rx_unexpected, c->rx_no_ts);
+	PUT(" not_acceptable=%" PRIu64 " master_lock=%" PRIu64
+	    " fmt_full=%" PRIu64 " fmt_evicted=%" PRIu64,
+	    c->rx_not_acceptable, c->rx_master_lock, c->fmt_full,
+	    c->fmt_evicted);
+	PUT(" mgmt_answered=%" PRIu64 " mgmt_errors=%" PRIu64
+	    " mgmt_refused=%" PRIu64 " mgmt_limited=%" PRIu64
+	    " delay_rejected=%" PRIu64 "\n", c->mgmt_answered, c->mgmt_errors,
+	    c->mgmt_refused, c->mgmt_limited, c->delay_rejected);
+#undef PUT
+	portd_summary_write(d, line, o);
+}
+
 /* ---- the loop ----------------------------------------------------------- */
 
 enum {
@@ -576,5 +734,6 @@ int portd_run(struct portd *d)
 		}
 		timers_expire(&d->tm, portd_mono_ns(), on_timer, d);
 	}
+	print_counters(d);
 	return 0;
 }

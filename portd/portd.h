@@ -130,6 +130,18 @@ struct portd {
 	uint64_t seen_delay_rejected;
 	uint64_t seen_auth_drop[AUTH_E_COUNT];	/* issue 9 auth */
 
+	/* Hostile traffic (issue 9): the RX budget (a token bucket of
+	 * port->rx_budget_pps messages a second, in ns of budget) and the
+	 * core's hostile counters already reported. */
+	int64_t budget_ns;
+	int64_t budget_last_ns;
+	uint64_t budget_dropped;	/* messages read and dropped */
+	uint64_t seen_budget_dropped;
+	uint64_t seen_not_acceptable;
+	uint64_t seen_master_lock;
+	uint64_t seen_mgmt_refused;
+	uint64_t seen_mgmt_limited;
+
 	/* Counters of the shell. */
 	uint64_t summary_dropped;	/* stdout had no room */
 	uint64_t tx_errors;

@@ -460,6 +460,32 @@ static void setup_datasets(struct portd *d, const struct clock_identity *id)
 	d->last_gm = d->cds.parent.grandmasterIdentity;
 }
 
+
+/* Hostile traffic (issue 9): acceptable masters, master lock, management
+ * policy. The list was checked by the loader; a failure here cannot
+ * happen, and leaves the table empty (accepting nobody if enabled). */
+static void setup_hostile(struct portd *d, struct port_core_cfg *c)
+{
+	const struct mconf_port *p = d->port;
+	struct mconf_amt a[MCONF_AMT_MAX];
+	char why[160];
+	int i, n;
+
+	_Static_assert(MCONF_AMT_MAX == PORT_AMT_MAX, "table sizes differ");
+	c->amt_enabled = p->acceptable_master_table;
+	n = mconf_amt_parse(p->acceptable_masters, a, MCONF_AMT_MAX, why,
+			    sizeof(why));
+	for (i = 0; i < n; i++) {
+		c->amt[i].by_addr = a[i].by_addr;
+		c->amt[i].addr_len = a[i].addr_len;
+		memcpy(c->amt[i].addr, a[i].addr, sizeof(c->amt[i].addr));
+		c->amt[i].id = a[i].id;
+	}
+	c->n_amt = n > 0 ? (uint8_t)n : 0;
+	c->master_lock = p->master_lock;
+	c->mgmt_set_allow = p->management_set == MCONF_MGMT_SET_ALLOW;
+}
+
 static void setup_port_cfg(struct portd *d, const struct clock_identity *id,
 			   const uint8_t mac[6])
 {
@@ -492,6 +518,7 @@ static void setup_port_cfg(struct portd *d, const struct clock_identity *id,
 	c->delay_filter_len = (uint16_t)p->delay_filter_length;
 	c->e2e_sample = p->e2e_sample == MCONF_E2E_SAMPLE_BOTH ?
 			PORT_ES_BOTH : PORT_ES_SYNC;
+	setup_hostile(d, c);
 	c->log_fault_reset = 4;		/* 16 s, linuxptp's default */
 	c->seed = d->opts.seed;
 	memcpy(c->phys_addr, mac, 6);

@@ -171,9 +171,9 @@ Test(config, schema_is_sane)
 				 per_scope[3]));
 	/* The brief's key count per scope: drift shows up here. */
 	/* (issue 9 auth: +1 clock sa_file, +3 port auth_policy, spp,
-	 * active_key_id) */
+	 * active_key_id; hostile: +5 port keys) */
 	cr_assert_eq(per_scope[MCONF_SCOPE_CLOCK], 21 + 1);
-	cr_assert_eq(per_scope[MCONF_SCOPE_PORT], 22 + 3);
+	cr_assert_eq(per_scope[MCONF_SCOPE_PORT], 22 + 3 + 5);
 	cr_assert_eq(per_scope[MCONF_SCOPE_IPC], 2);
 	cr_assert_eq(per_scope[MCONF_SCOPE_LOGGING], 3);
 	cr_assert_null(mconf_schema_find(MCONF_SCOPE_CLOCK, "interface"));
@@ -707,6 +707,68 @@ Test(config, clock_identity_parsed)
 	cfgt_expect_ok(&cfg, "clock = { clock_identity = "
 		       "\"00:11:22:FF:FE:33:44:55\"; };\n" ONE_PORT);
 	cr_assert_arr_eq(cfg.clock.identity.id, want, 8);
+}
+
+/* Hostile traffic (issue 9): ports[].acceptable_masters. */
+Test(config, acceptable_masters)
+{
+	static const uint8_t id[8] = {
+		0x00, 0x11, 0x22, 0xff, 0xfe, 0x33, 0x44, 0x55,
+	};
+	static const uint8_t v4[4] = { 10, 52, 0, 1 };
+	static const uint8_t mac[6] = { 0x02, 0, 0x5e, 0, 0, 0xab };
+	struct mconf_amt a[MCONF_AMT_MAX];
+	static struct mconf cfg;
+	char why[160], big[MCONF_AMT_LEN];
+	unsigned i;
+
+	cfgt_expect_ok(&cfg, "ports = ( { interface = \"eth1\";\n"
+		       "acceptable_master_table = true;\n"
+		       "acceptable_masters = \"001122.fffe.334455, 10.52.0.1 "
+		       "fe80::1,02:00:5e:00:00:ab\"; } );\n");
+	cr_assert(cfg.ports[0].acceptable_master_table);
+	cr_assert_eq(mconf_amt_parse(cfg.ports[0].acceptable_masters, a,
+				     MCONF_AMT_MAX, why, sizeof(why)), 4);
+	cr_assert(!a[0].by_addr);
+	cr_assert_arr_eq(a[0].id.id, id, 8);
+	cr_assert(a[1].by_addr && a[1].addr_len == 4);
+	cr_assert_arr_eq(a[1].addr, v4, 4);
+	cr_assert(a[2].by_addr && a[2].addr_len == 16);
+	cr_assert_eq(a[2].addr[0], 0xfe);
+	cr_assert_eq(a[2].addr[15], 1);
+	cr_assert(a[3].by_addr && a[3].addr_len == 6);
+	cr_assert_arr_eq(a[3].addr, mac, 6);
+	cr_assert_eq(mconf_amt_parse("", a, MCONF_AMT_MAX, why,
+				     sizeof(why)), 0);
+	cr_assert_eq(mconf_amt_parse(" , ,", a, MCONF_AMT_MAX, why,
+				     sizeof(why)), 0);
+
+	cfgt_expect_err("ports = (\n{ interface = \"eth1\";\n"
+			"acceptable_masters = \"10.0.0.1, 10.0.0.256\"; }"
+			"\n);\n",
+			"t.conf:3: ports[0].acceptable_masters:",
+			"\"10.0.0.256\" is not a clock identity");
+	cfgt_expect_err("ports = (\n{ interface = \"eth1\";\n"
+			"acceptable_masters = \"ffffff.ffff.ffffff\"; }\n);\n",
+			"t.conf:3: ports[0].acceptable_masters:", NULL);
+	cfgt_expect_err("ports = (\n{ interface = \"eth1\";\n"
+			"acceptable_masters = \"02:00:5e:00:00\"; }\n);\n",
+			"t.conf:3: ports[0].acceptable_masters:", NULL);
+	/* 17 entries: one too many. */
+	big[0] = '\0';
+	for (i = 0; i < MCONF_AMT_MAX + 1; i++) {
+		snprintf(big + strlen(big), sizeof(big) - strlen(big),
+			 "10.0.0.%u,", i + 1);
+	}
+	cr_assert_lt(mconf_amt_parse(big, a, MCONF_AMT_MAX, why,
+				     sizeof(why)), 0);
+	cr_assert(strstr(why, "more than 16"), "%s", why);
+	cfgt_expect_err("ports = (\n{ interface = \"eth1\";\n"
+			"management_set = \"maybe\"; }\n);\n",
+			"t.conf:3: ports[0].management_set:", NULL);
+	cfgt_expect_err("ports = (\n{ interface = \"eth1\";\n"
+			"rx_budget_pps = -1; }\n);\n",
+			"t.conf:3: ports[0].rx_budget_pps:", NULL);
 }
 
 Test(config, slave_only_with_master_only)

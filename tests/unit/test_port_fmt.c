@@ -286,12 +286,16 @@ Test(port_fmt, full_table_parent_coming_back_gets_a_place)
 
 #define PFMT_IVL	(2 * NS_PER_SEC)	/* pt_announce's interval */
 
-/* UNCALIBRATED then SLAVE of pt_m1 (p1 100) with the BMCA loop. */
-static void pfmt_slave(struct ptl *l)
+/* UNCALIBRATED then SLAVE of pt_m1 (p1 100) with the BMCA loop; cfg (if
+ * not NULL) adjusts the port's configuration before it is created. */
+static void pfmt_slave_cfg(struct ptl *l, void (*cfg)(struct port_core_cfg *))
 {
 	struct ptp_msg m;
 
 	ptl_setup(l, DM_E2E);
+	if (cfg) {
+		cfg(&l->t.cfg);
+	}
 	pt_create(&l->t);
 	ptl_simple(l, PEV_START);
 	pt_announce(&m, &pt_m1, 0, 100);
@@ -306,6 +310,11 @@ static void pfmt_slave(struct ptl *l)
 	l->n_state = 0;
 	l->n_new_master = 0;
 	l->left_slave = false;
+}
+
+static void pfmt_slave(struct ptl *l)
+{
+	pfmt_slave_cfg(l, NULL);
 }
 
 struct pfmt_flood {
@@ -474,5 +483,203 @@ Test(port_fmt, flood_better_repeating_senders_followed)
 	cr_assert_eq(port_identity_cmp(&l.t.clk.parent.parentPortIdentity,
 				       &best), 0);
 	cr_assert_geq(l.n_new_master, 1);
+	pt_destroy(&l.t);
+}
+
+/* ---- hostile traffic (issue 9): acceptable masters, master lock ---- */
+
+/* An acceptable master table listing pt_m1 by clockIdentity. */
+static void pfmt_amt_m1(struct port_core_cfg *c)
+{
+	c->amt_enabled = true;
+	c->n_amt = 1;
+	c->amt[0].id = pt_m1.clockIdentity;
+}
+
+/* Better senders announcing every 2 s, as in
+ * flood_better_repeating_senders_followed, but the port has an acceptable
+ * master table with its master only: none of them gets in, the port stays
+ * SLAVE of pt_m1 throughout, each of their Announces is counted. */
+Test(port_fmt, amt_better_repeating_senders_master_kept)
+{
+	struct pfmt_flood f = { .intervals = 30, .per_ivl = 20,
+				.n_ids = 20, .p1 = 0 };
+	const struct port_counters *c;
+	struct ptl l;
+	unsigned sent;
+
+	pfmt_slave_cfg(&l, pfmt_amt_m1);
+	sent = pfmt_run(&l, &f, true);
+	pfmt_assert_kept(&l);
+	c = port_core_counters(l.t.pc);
+	cr_assert_eq(c->rx_not_acceptable, sent, "%llu of %u counted",
+		     (unsigned long long)c->rx_not_acceptable, sent);
+	cr_assert_eq(pfmt_used(l.t.pc), 1, "only the master in the table");
+	cr_assert_eq(c->fmt_full + c->fmt_evicted, 0);
+	pt_destroy(&l.t);
+}
+
+/* The table disabled: its entries do not matter (the standard's
+ * behaviour, the flood's best sender is followed). */
+Test(port_fmt, amt_disabled_is_the_standard)
+{
+	struct pt t;
+	struct ptp_msg m;
+
+	pt_setup(&t, DM_E2E);
+	pfmt_amt_m1(&t.cfg);
+	t.cfg.amt_enabled = false;
+	pt_create(&t);
+	pt_simple(&t, PEV_START);
+	pt_announce(&m, &pt_m2, 1, 10);
+	pt_rx(&t, &m);
+	t.now += NS_PER_SEC;
+	pt_announce(&m, &pt_m2, 2, 10);
+	pt_rx(&t, &m);
+	pfmt_assert_erbest(t.pc, &pt_m2);
+	cr_assert_eq(port_core_counters(t.pc)->rx_not_acceptable, 0);
+	pt_destroy(&t);
+}
+
+/* An Announce of src with the sender address addr (NULL: unknown). */
+static void pfmt_rx_from(struct pt *t, const struct port_identity *src,
+			 uint16_t seq, const uint8_t *addr, uint8_t len)
+{
+	uint8_t buf[PTP_MSG_MAX];
+	struct pev ev = { .type = PEV_RX };
+	struct ptp_msg m;
+	int n;
+
+	pt_announce(&m, src, seq, 10);
+	n = ptp_msg_pack(&m, buf, sizeof(buf));
+	cr_assert_gt(n, 0);
+	ev.u.rx.buf = buf;
+	ev.u.rx.len = (uint16_t)n;
+	ev.u.rx.src = addr;
+	ev.u.rx.src_len = len;
+	pt_ev(t, &ev);
+}
+
+/* By address: 10.0.0.1 and a MAC are acceptable; the same identity from
+ * 10.0.0.2, or with no address known, is not; an empty enabled table
+ * accepts nobody. */
+Test(port_fmt, amt_by_address)
+{
+	static const uint8_t a1[4] = { 10, 0, 0, 1 }, a2[4] = { 10, 0, 0, 2 };
+	static const uint8_t mac[6] = { 2, 0, 0, 0, 0, 9 };
+	const struct port_counters *c;
+	struct pt t;
+
+	pt_setup(&t, DM_E2E);
+	t.cfg.amt_enabled = true;
+	t.cfg.n_amt = 2;
+	t.cfg.amt[0].by_addr = true;
+	t.cfg.amt[0].addr_len = 4;
+	memcpy(t.cfg.amt[0].addr, a1, 4);
+	t.cfg.amt[1].by_addr = true;
+	t.cfg.amt[1].addr_len = 6;
+	memcpy(t.cfg.amt[1].addr, mac, 6);
+	pt_create(&t);
+	pt_simple(&t, PEV_START);
+	c = port_core_counters(t.pc);
+
+	pfmt_rx_from(&t, &pt_m2, 1, a2, 4);
+	pfmt_rx_from(&t, &pt_m2, 2, NULL, 0);
+	pfmt_rx_from(&t, &pt_m2, 3, a1, 3);	/* a prefix is not it */
+	cr_assert_eq(c->rx_not_acceptable, 3);
+	cr_assert_null(pfmt_entry(t.pc, &pt_m2));
+	pfmt_rx_from(&t, &pt_m2, 4, a1, 4);
+	t.now += NS_PER_SEC;
+	pfmt_rx_from(&t, &pt_m2, 5, a1, 4);
+	pfmt_assert_erbest(t.pc, &pt_m2);
+	pfmt_rx_from(&t, &pt_m1, 1, mac, 6);
+	t.now += NS_PER_SEC;
+	pfmt_rx_from(&t, &pt_m1, 2, mac, 6);
+	cr_assert(fmt_is_qualified(t.pc, &pt_m1, t.now));
+	cr_assert_eq(c->rx_not_acceptable, 3);
+	pt_destroy(&t);
+
+	pt_setup(&t, DM_E2E);
+	t.cfg.amt_enabled = true;
+	pt_create(&t);
+	pt_simple(&t, PEV_START);
+	pfmt_rx_from(&t, &pt_m1, 1, a1, 4);
+	pfmt_rx_from(&t, &pt_m1, 2, NULL, 0);
+	cr_assert_eq(port_core_counters(t.pc)->rx_not_acceptable, 2);
+	cr_assert_null(pfmt_entry(t.pc, &pt_m1));
+	pt_destroy(&t);
+}
+
+static void pfmt_lock(struct port_core_cfg *c)
+{
+	c->master_lock = true;
+}
+
+/*
+ * master_lock on a port that is MASTER (nothing heard: the announce
+ * receipt timeout): a rogue better clock announcing every interval for a
+ * minute never gets in and the port never leaves MASTER; a worse clock
+ * still qualifies (Erbest, so the BMCA can say M1/M2/M3 or PASSIVE).
+ * Without the lock the same rogue makes the port UNCALIBRATED (see
+ * master_lock_off_rogue_takes_the_port).
+ */
+static void pfmt_master(struct ptl *l, bool lock)
+{
+	ptl_setup(l, DM_E2E);
+	if (lock) {
+		pfmt_lock(&l->t.cfg);
+	}
+	pt_create(&l->t);
+	ptl_simple(l, PEV_START);
+	ptl_run_until(l, l->t.now + 10 * PFMT_IVL);
+	pt_assert_state(&l->t, PS_MASTER);
+	l->n_state = 0;
+}
+
+static void pfmt_rogue(struct ptl *l, unsigned intervals)
+{
+	struct ptp_msg m;
+	unsigned k;
+
+	for (k = 0; k < intervals; k++) {
+		pt_announce(&m, &pt_m2, (uint16_t)k, 10);
+		ptl_rx(l, &m);
+		ptl_run_until(l, l->t.now + PFMT_IVL);
+	}
+}
+
+Test(port_fmt, master_lock_rogue_better_clock_port_stays_master)
+{
+	struct ptp_msg m;
+	struct ptl l;
+
+	pfmt_master(&l, true);
+	pfmt_rogue(&l, 30);
+	pt_assert_state(&l.t, PS_MASTER);
+	cr_assert_eq(l.n_state, 0, "%u state changes", l.n_state);
+	cr_assert_eq(l.n_new_master, 0);
+	cr_assert_null(pfmt_entry(l.t.pc, &pt_m2));
+	cr_assert_eq(port_core_counters(l.t.pc)->rx_master_lock, 30);
+	/* A worse clock (priority1 200 > our 128) is still heard. */
+	pt_announce(&m, &pt_m1, 1, 200);
+	ptl_rx(&l, &m);
+	ptl_run_until(&l, l.t.now + PFMT_IVL);
+	pt_announce(&m, &pt_m1, 2, 200);
+	ptl_rx(&l, &m);
+	pfmt_assert_erbest(l.t.pc, &pt_m1);
+	pt_assert_state(&l.t, PS_MASTER);
+	cr_assert_eq(port_core_counters(l.t.pc)->rx_master_lock, 30);
+	pt_destroy(&l.t);
+}
+
+Test(port_fmt, master_lock_off_rogue_takes_the_port)
+{
+	struct ptl l;
+
+	pfmt_master(&l, false);
+	pfmt_rogue(&l, 3);
+	pt_assert_state(&l.t, PS_UNCALIBRATED);
+	cr_assert_eq(l.n_new_master, 1);
+	cr_assert_eq(port_core_counters(l.t.pc)->rx_master_lock, 0);
 	pt_destroy(&l.t);
 }

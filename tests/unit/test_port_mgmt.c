@@ -78,9 +78,10 @@ static struct mgmt_tlv mg_answer(struct pt *t, struct ptp_msg *m,
 	return tlv;
 }
 
-static void mg_setup(struct pt *t, uint8_t dm)
+static void mg_setup_allow(struct pt *t, uint8_t dm, bool allow)
 {
 	pt_setup(t, dm);
+	t->cfg.mgmt_set_allow = allow;
 	t->clk.dflt.priority1 = 100;
 	t->clk.dflt.domainNumber = 0;
 	t->clk.cur.stepsRemoved = 2;
@@ -101,6 +102,11 @@ static void mg_setup(struct pt *t, uint8_t dm)
 	t->cfg.product = "Meridian;portd;0.1";
 	pt_create(t);
 	pt_simple(t, PEV_START);
+}
+
+static void mg_setup(struct pt *t, uint8_t dm)
+{
+	mg_setup_allow(t, dm, false);
 }
 
 Test(port_mgmt, get_default_data_set_like_pmc)
@@ -312,7 +318,7 @@ Test(port_mgmt, errors_by_id_and_action)
 		struct ptp_msg m;
 		struct pt t;
 
-		mg_setup(&t, DM_E2E);
+		mg_setup_allow(&t, DM_E2E, true);
 		mg_send(&t, c->action, c->id, &mg_all, 1, 1,
 			c->action == PTP_MGMT_SET ? 2 : 0);
 		tlv = mg_answer(&t, &m, c->answer_action, c->id);
@@ -390,5 +396,76 @@ Test(port_mgmt, not_answered_while_initializing)
 	pt_create(&t);
 	mg_send(&t, PTP_MGMT_GET, MID_DEFAULT_DATA_SET, &mg_all, 1, 1, 0);
 	cr_assert_null(pt_find(&t.out, PACT_SEND, -1, -1));
+	pt_destroy(&t);
+}
+
+/* ---- hostile traffic (issue 9): policy and budget ---- */
+
+/* The default policy (management_set deny): every SET and COMMAND is
+ * answered NOT_SUPPORTED whatever its id, and counted; GETs still work. */
+Test(port_mgmt, set_and_command_refused_by_default)
+{
+	static const struct { uint8_t action; uint16_t id; } cases[] = {
+		{ PTP_MGMT_SET, MID_DEFAULT_DATA_SET },
+		{ PTP_MGMT_SET, MID_PORT_DATA_SET },
+		{ PTP_MGMT_SET, MID_PRIORITY1 },
+		{ PTP_MGMT_SET, 0x1234 },
+		{ PTP_MGMT_COMMAND, MID_INITIALIZE },
+		{ PTP_MGMT_COMMAND, 0x1234 },
+	};
+	const struct port_counters *c;
+	struct mgmt_tlv tlv;
+	struct ptp_msg m;
+	struct pt t;
+	unsigned i;
+
+	mg_setup(&t, DM_E2E);
+	c = port_core_counters(t.pc);
+	for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		mg_send(&t, cases[i].action, cases[i].id, &mg_all, 1, 1,
+			cases[i].action == PTP_MGMT_SET ? 2 : 0);
+		tlv = mg_answer(&t, &m, cases[i].action == PTP_MGMT_SET ?
+				PTP_MGMT_RESPONSE : PTP_MGMT_ACKNOWLEDGE,
+				cases[i].id);
+		cr_assert_eq(tlv.tlvType, TLV_MANAGEMENT_ERROR_STATUS,
+			     "case %u", i);
+		cr_assert_eq(tlv.managementErrorId, MERR_NOT_SUPPORTED,
+			     "case %u: error 0x%04x", i,
+			     tlv.managementErrorId);
+		cr_assert_eq(c->mgmt_refused, i + 1, "case %u", i);
+	}
+	mg_send(&t, PTP_MGMT_GET, MID_DEFAULT_DATA_SET, &mg_all, 1, 1, 20);
+	tlv = mg_answer(&t, &m, PTP_MGMT_RESPONSE, MID_DEFAULT_DATA_SET);
+	cr_assert_eq(tlv.tlvType, TLV_MANAGEMENT);
+	cr_assert_eq(c->mgmt_refused, 6);
+	pt_destroy(&t);
+}
+
+/* A flood of requests at one instant: PORT_MGMT_ANSWERS_PER_S answered,
+ * the rest dropped unanswered and counted; half a second later half as
+ * many again. */
+Test(port_mgmt, answers_bounded_per_second)
+{
+	const struct port_counters *c;
+	unsigned i, sent = 0;
+	struct pt t;
+
+	mg_setup(&t, DM_E2E);
+	c = port_core_counters(t.pc);
+	for (i = 0; i < 1000; i++) {
+		mg_send(&t, PTP_MGMT_GET, MID_NULL_PTP_MANAGEMENT, &mg_all,
+			1, 1, 0);
+		sent += pt_count(&t.out, PACT_SEND);
+	}
+	cr_assert_eq(sent, PORT_MGMT_ANSWERS_PER_S);
+	cr_assert_eq(c->mgmt_answered, PORT_MGMT_ANSWERS_PER_S);
+	cr_assert_eq(c->mgmt_limited, 1000 - PORT_MGMT_ANSWERS_PER_S);
+	t.now += NS_PER_SEC / 2;
+	for (i = 0, sent = 0; i < 1000; i++) {
+		mg_send(&t, PTP_MGMT_GET, MID_NULL_PTP_MANAGEMENT, &mg_all,
+			1, 1, 0);
+		sent += pt_count(&t.out, PACT_SEND);
+	}
+	cr_assert_eq(sent, PORT_MGMT_ANSWERS_PER_S / 2);
 	pt_destroy(&t);
 }
