@@ -35,7 +35,8 @@ SANFLAGS  :=
 OPT       := -O2
 endif
 
-PKGS      := libconfig libnl-3.0 libnl-route-3.0 libnl-genl-3.0 libzmq
+PKGS      := libconfig libnl-3.0 libnl-route-3.0 libnl-genl-3.0 libzmq \
+             libcap-ng libseccomp
 PKG_CFLAGS = $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
 PKG_LIBS   = $(shell pkg-config --libs $(PKGS) 2>/dev/null)
 

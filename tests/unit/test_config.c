@@ -172,7 +172,7 @@ Test(config, schema_is_sane)
 	/* The brief's key count per scope: drift shows up here. */
 	cr_assert_eq(per_scope[MCONF_SCOPE_CLOCK], 21);
 	cr_assert_eq(per_scope[MCONF_SCOPE_PORT], 22);
-	cr_assert_eq(per_scope[MCONF_SCOPE_IPC], 2);
+	cr_assert_eq(per_scope[MCONF_SCOPE_IPC], 5);
 	cr_assert_eq(per_scope[MCONF_SCOPE_LOGGING], 3);
 	cr_assert_null(mconf_schema_find(MCONF_SCOPE_CLOCK, "interface"));
 	cr_assert_not_null(mconf_schema_find(MCONF_SCOPE_PORT, "interface"));
