@@ -144,6 +144,9 @@ int privs_rundir(const char *dir, const struct privs_ids *ids, char *why,
 		snprintf(why, len, "%s", strerror(-rc));
 		return rc;
 	}
+	if (geteuid() != 0) {
+		return 0;	/* not root: the directory is what it is */
+	}
 	if (lstat(dir, &st) < 0) {
 		rc = -errno;
 		snprintf(why, len, "%s", strerror(-rc));
@@ -190,6 +193,13 @@ int privs_drop(const char *prog, const struct privs_ids *ids,
 	int rc, flags = CAPNG_DROP_SUPP_GRP | CAPNG_CLEAR_BOUNDING;
 
 	umask(0007);
+	if (geteuid() != 0) {
+		/* started by a user: nothing to change, nothing to keep */
+		if (prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) < 0) {
+			return -errno;
+		}
+		return 0;
+	}
 	capng_clear(CAPNG_SELECT_BOTH);
 	for (i = 0; i < caps->n; i++) {
 		if (capng_update(CAPNG_ADD, CAPNG_EFFECTIVE | CAPNG_PERMITTED |
@@ -239,6 +249,38 @@ int privs_drop(const char *prog, const struct privs_ids *ids,
 		prog, (unsigned)getuid(), (unsigned)getgid(),
 		privs_caps_str(caps, buf, sizeof(buf)));
 	return 0;
+}
+
+int privs_daemon_drop(const char *prog, enum privs_who who,
+		      const struct mconf *cfg, int port, bool standalone)
+{
+	struct privs_caps caps;
+	struct privs_ids ids;
+	char why[128];
+	int rc;
+
+	rc = privs_ids(cfg, &ids, why, sizeof(why));
+	if (rc < 0) {
+		pr_err("%s: %s", prog, why);
+		return rc;
+	}
+	rc = privs_rundir(cfg->ipc.rundir, &ids, why, sizeof(why));
+	if (rc < 0) {
+		pr_err("%s: run directory %s: %s", prog, cfg->ipc.rundir, why);
+		return rc;
+	}
+	privs_caps_for(who, cfg, port, standalone, &caps);
+	return privs_drop(prog, &ids, &caps);
+}
+
+int privs_daemon_seccomp(const char *prog, enum privs_who who,
+			 const struct mconf *cfg)
+{
+	if (!cfg->ipc.seccomp) {
+		pr_info("%s: seccomp off (ipc.seccomp)", prog);
+		return 0;
+	}
+	return privs_seccomp(prog, who);
 }
 
 /* ---- seccomp ----------------------------------------------------------- */

@@ -93,6 +93,12 @@ int privs_socket(const char *endpoint, const struct privs_ids *ids);
 int privs_drop(const char *prog, const struct privs_ids *ids,
 	       const struct privs_caps *caps);
 
+/* privs_ids() and privs_caps_for() of cfg, privs_rundir() of its
+ * ipc.rundir (the supervisor did it already: the same again), then
+ * privs_drop(). */
+int privs_daemon_drop(const char *prog, enum privs_who who,
+		      const struct mconf *cfg, int port, bool standalone);
+
 /*
  * The allow-list of `who` (PRIVS_PORTD, PRIVS_CLOCKD, PRIVS_BMCAD) as a
  * libseccomp context (scmp_filter_ctx), default action SIGSYS, or NULL
@@ -114,5 +120,9 @@ const char *const *privs_allow_list(enum privs_who who, size_t *n);
  * harmless: syslog(2) SIZE_BUFFER) call right after loading the filter.
  */
 int privs_seccomp(const char *prog, enum privs_who who);
+
+/* privs_seccomp() unless ipc.seccomp is false. */
+int privs_daemon_seccomp(const char *prog, enum privs_who who,
+			 const struct mconf *cfg);
 
 #endif
