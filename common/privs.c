@@ -309,6 +309,12 @@ static const char *const allow_common[] = {
 	"getpid", "gettid", "tgkill", "getuid", "geteuid", "getgid",
 	"getegid", "getrandom", "uname", "sysinfo",
 	"restart_syscall", "exit", "exit_group",
+	/* A thread started just before the filter (ZeroMQ's I/O and
+	 * reaper threads) runs its prologue under it: glibc's start_thread
+	 * (rseq, set_robust_list, the signal mask), then ZeroMQ's
+	 * scheduling parameters and prctl(PR_SET_NAME) (below, alone). */
+	"rseq", "set_robust_list", "sigaltstack", "sched_getparam",
+	"sched_getscheduler", "sched_setscheduler", "sched_getaffinity",
 };
 
 /* Steering clocks: frequency, steps, PHC offsets (ioctl, above). */
@@ -367,6 +373,11 @@ void *privs_filter(enum privs_who who, unsigned *n_rules)
 	if (rc == 0) {
 		rc = add_list(f, allow_common, ARRAY_SIZE(allow_common),
 			      &count);
+	}
+	if (rc == 0) {
+		rc = seccomp_rule_add(f, SCMP_ACT_ALLOW, SCMP_SYS(prctl), 1,
+				      SCMP_A0(SCMP_CMP_EQ, PR_SET_NAME));
+		count++;
 	}
 	if (rc == 0 && who != PRIVS_BMCAD) {
 		/* portd (standalone) and clockd steer clocks; bmcad never */

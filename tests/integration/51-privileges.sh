@@ -144,9 +144,26 @@ t_check "ptp-top as an outsider: fails" [ "$rc" != 0 ]
 t_check "ptp-top as an outsider: says permission and names the group" \
 	grep -q "Permission denied.*$OPS" "$PL_DIR/top-out.err"
 
+# SIGHUP: every daemon re-reads the file as its user, under its filter
+kill -HUP "$SUP"
+sleep 3
+t_check "SIGHUP: the daemons re-read the file, still 4 running" \
+	[ "$(children "$SUP" | wc -l)" = 4 ]
 kill "$SUP"
 t_wait_for 10 bash -c "! kill -0 $SUP 2>/dev/null"
 t_check "meridian stopped" bash -c "! kill -0 $SUP 2>/dev/null"
+grep -E 'meridian: (bmcad|clockd|portd/b[12]): (exited|killed)' \
+	"$PL_DIR/meridian.log" | sed 's/^/  /'
+t_check "every daemon exited with status 0 (no forbidden call on the way)" \
+	[ "$(grep -cE 'meridian: (bmcad|clockd|portd/b[12]): exited with status 0' \
+	"$PL_DIR/meridian.log")" = 4 ]
+t_check "no daemon killed in run 1 (a thread's start under the filter)" \
+	bash -c "! grep -q 'killed by signal' '$PL_DIR/meridian.log'"
+t_check "no forbidden system call in run 1" \
+	bash -c "! grep -q 'forbidden system call' '$PL_DIR/meridian.log'"
+t_check "the supervisor removed every socket and lock" \
+	bash -c "[ -z \"\$(ls -A '$RUN')\" ]"
+ls -A "$RUN" | sed 's/^/  left: /'
 
 # ---- run 2: a forbidden system call in bmcad, seccomp on ---------------
 : >"$PL_DIR/trip.log"

@@ -9,11 +9,14 @@
 #include <cap-ng.h>
 #include <criterion/criterion.h>
 #include <errno.h>
+#include <pthread.h>
 #include <seccomp.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sched.h>
+#include <sys/prctl.h>
 #include <sys/syscall.h>
 #include <sys/timex.h>
 #include <sys/wait.h>
@@ -298,6 +301,72 @@ static void child_clockd_adjtime(void)
 	memset(&tx, 0, sizeof(tx));
 	(void)clock_adjtime(CLOCK_REALTIME, &tx);
 	_exit(0);
+}
+
+/*
+ * A thread started just before the filter (as ZeroMQ's are) runs its
+ * prologue under it, every signal blocked: with SIGSYS blocked the
+ * kernel kills the whole process at once, without the handler.
+ */
+static int gate[2];
+
+static void *late_thread(void *arg)
+{
+	struct sched_param sp;
+	sigset_t all;
+	char c;
+
+	(void)arg;
+	sigfillset(&all);
+	pthread_sigmask(SIG_BLOCK, &all, NULL);
+	if (read(gate[0], &c, 1) != 1) {
+		return NULL;
+	}
+	sched_getparam(0, &sp);
+	sched_getscheduler(0);
+	prctl(PR_SET_NAME, "ZMQbg/Reaper");
+	if (c == 'x') {
+		(void)syscall(SYS_syslog, 10, NULL, 0);
+	}
+	return NULL;
+}
+
+static void child_late_thread(char what)
+{
+	pthread_t t;
+
+	if (pipe(gate) < 0 || pthread_create(&t, NULL, late_thread, NULL)) {
+		_exit(5);
+	}
+	if (privs_seccomp("portd", PRIVS_PORTD) < 0) {
+		_exit(3);
+	}
+	if (write(gate[1], &what, 1) != 1 || pthread_join(t, NULL)) {
+		_exit(4);
+	}
+	_exit(0);
+}
+
+static void child_late_ok(void)
+{
+	child_late_thread('o');
+}
+
+static void child_late_forbidden(void)
+{
+	child_late_thread('x');
+}
+
+Test(privs, seccomp_threads)
+{
+	int st;
+
+	st = run_child(child_late_ok);
+	cr_assert(WIFEXITED(st) && WEXITSTATUS(st) == 0,
+		  "a thread's prologue under the filter: status 0x%x", st);
+	st = run_child(child_late_forbidden);
+	cr_assert(WIFSIGNALED(st) && WTERMSIG(st) == SIGSYS,
+		  "a forbidden call in a thread: status 0x%x", st);
 }
 
 Test(privs, seccomp_in_a_child)
