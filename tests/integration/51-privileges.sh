@@ -28,6 +28,9 @@ DUSER=m51d$T_ID OPS=m51g$T_ID MEMBER=m51m$T_ID OUTSIDER=m51o$T_ID
 RUN=/run/meridian-t51-$T_ID
 cleanup51() {
 	t_cleanup
+	# the daemons die with their supervisor (PDEATHSIG): wait for them,
+	# userdel refuses a user that still runs a process
+	t_wait_for 5 bash -c "! pgrep -u '$DUSER' >/dev/null"
 	for u in "$DUSER" "$MEMBER" "$OUTSIDER"; do
 		userdel "$u" 2>/dev/null
 	done
