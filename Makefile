@@ -36,7 +36,7 @@ OPT       := -O2
 endif
 
 PKGS      := libconfig libnl-3.0 libnl-route-3.0 libnl-genl-3.0 libzmq \
-             nettle
+             nettle libcap-ng libseccomp
 PKG_CFLAGS = $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
 PKG_LIBS   = $(shell pkg-config --libs $(PKGS) 2>/dev/null)
 

@@ -18,6 +18,7 @@
 #include "daemon.h"
 #include "ipc.h"
 #include "log.h"
+#include "privs.h"
 
 /* The port index of a configured interface, or -1. */
 static int port_index(const struct bmcad *b, const char *iface)
@@ -159,6 +160,11 @@ int bmcad_setup(struct bmcad *b)
 	if (b->sigfd < 0) {
 		pr_err("bmcad: signalfd: %s", strerror(-b->sigfd));
 		return b->sigfd;
+	}
+	/* before ZeroMQ's threads: capabilities are per thread */
+	rc = privs_daemon_drop("bmcad", PRIVS_BMCAD, &b->cfg, -1, false);
+	if (rc < 0) {
+		return rc;
 	}
 	rc = setup_bus(b);
 	if (rc < 0) {

@@ -12,6 +12,7 @@
 #include "bmcad.h"
 #include "daemon.h"
 #include "log.h"
+#include "privs.h"
 
 #define DEFAULT_CONFIG "/etc/meridian/meridian.conf"
 
@@ -132,6 +133,9 @@ int main(int argc, char **argv)
 		 LOG_DEST_SYSLOG : LOG_DEST_STDERR,
 		 o.log_level >= 0 ? o.log_level : b->cfg.logging.level);
 	rc = bmcad_setup(b);
+	if (rc == 0) {
+		rc = privs_daemon_seccomp("bmcad", PRIVS_BMCAD, &b->cfg);
+	}
 	if (rc == 0) {
 		rc = bmcad_run(b);
 	}

@@ -19,6 +19,7 @@
 #include "daemon.h"
 #include "ipc.h"
 #include "log.h"
+#include "privs.h"
 
 /* A decision of bmcad counts this long (it re-sends once per announce
  * interval); a port without one is taken at its samples' word. */
@@ -221,6 +222,11 @@ int clockd_setup(struct clockd *d)
 	if (d->sigfd < 0) {
 		pr_err("clockd: signalfd: %s", strerror(-d->sigfd));
 		return d->sigfd;
+	}
+	/* before ZeroMQ's threads: capabilities are per thread */
+	rc = privs_daemon_drop("clockd", PRIVS_CLOCKD, &d->cfg, -1, false);
+	if (rc < 0) {
+		return rc;
 	}
 	rc = setup_bus(d);
 	if (rc < 0) {

@@ -12,6 +12,7 @@
 #include "clockd.h"
 #include "daemon.h"
 #include "log.h"
+#include "privs.h"
 
 #define DEFAULT_CONFIG "/etc/meridian/meridian.conf"
 
@@ -167,6 +168,9 @@ int main(int argc, char **argv)
 		 LOG_DEST_SYSLOG : LOG_DEST_STDERR,
 		 o.d.log_level >= 0 ? o.d.log_level : d->cfg.logging.level);
 	rc = clockd_setup(d);
+	if (rc == 0) {
+		rc = privs_daemon_seccomp("clockd", PRIVS_CLOCKD, &d->cfg);
+	}
 	if (rc == 0) {
 		rc = clockd_run(d);
 	}

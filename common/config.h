@@ -36,6 +36,7 @@
 #define MCONF_DEV_LEN		64	/* phc_device */
 #define MCONF_PATH_LEN		128	/* sim_path */
 #define MCONF_ENDPOINT_LEN	64	/* tcp_endpoint */
+#define MCONF_NAME_LEN		33	/* ipc.user, ipc.group (privs) */
 
 /*
  * ZeroMQ ipc:// paths are limited to 107 characters (sun_path). The run
@@ -203,6 +204,10 @@ struct mconf_port {
 struct mconf_ipc {
 	char rundir[MCONF_RUNDIR_MAX + 1];
 	char tcp_endpoint[MCONF_ENDPOINT_LEN];	/* "" = none */
+	/* privs (issue 9): who the daemons run as, their filter */
+	char user[MCONF_NAME_LEN];	/* "root" = no change of user */
+	char group[MCONF_NAME_LEN];	/* operator group; "" = none */
+	bool seccomp;
 };
 
 struct mconf_logging {

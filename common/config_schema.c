@@ -260,6 +260,28 @@ static int check_abs_path(const char *s, char *why, size_t len)
 	return -EINVAL;
 }
 
+/* privs: a user or group name as useradd(8) takes it (NAME_REGEX). */
+static int check_name(const char *s, char *why, size_t len)
+{
+	const char *p;
+
+	if (!*s) {
+		return 0;
+	}
+	for (p = s; *p; p++) {
+		if ((*p >= 'a' && *p <= 'z') || *p == '_' ||
+		    (p > s && ((*p >= '0' && *p <= '9') || *p == '-' ||
+			       (*p == '$' && !p[1])))) {
+			continue;
+		}
+		snprintf(why, len, "is not a user or group name (a-z, _, "
+			 "then a-z, 0-9, _, -; at most %d characters)",
+			 MCONF_NAME_LEN - 1);
+		return -EINVAL;
+	}
+	return 0;
+}
+
 /* tcp://127.x.x.x:PORT or tcp://[::1]:PORT, PORT 1..65535. */
 static int check_tcp_endpoint(const char *s, char *why, size_t len)
 {
@@ -501,6 +523,15 @@ static const struct mconf_item items[] = {
 	STRING(IPC, tcp_endpoint, "", check_tcp_endpoint, 0,
 	       "extra loopback-only bus endpoint for ptp-top, "
 	       "\"tcp://127.0.0.1:PORT\"; empty = none"),
+	/* privs (issue 9, least privilege) */
+	STRING(IPC, user, "root", check_name, 0,
+	       "user the daemons run as after their set-up; \"root\" = "
+	       "no change (capabilities are dropped all the same)"),
+	STRING(IPC, group, "", check_name, 0,
+	       "operator group: owns the run directory (0750) and the bus "
+	       "sockets (0660), so its members run ptp-top; \"\" = none"),
+	BOOL(IPC, seccomp, 1,
+	     "each daemon installs its system-call allow-list after set-up"),
 
 	/* logging */
 	ENUM(LOGGING, level, LOG_NOTICE, level_names, 0,

@@ -5,6 +5,7 @@
 #include <errno.h>
 #include <stdio.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <sys/un.h>
 #include <zmq.h>
 
@@ -89,6 +90,12 @@ void *ipc_socket(void *ctx, int type, const char *endpoint, bool bind,
 		goto fail;
 	}
 	if ((bind ? zmq_bind(s, endpoint) : zmq_connect(s, endpoint)) < 0) {
+		goto fail;
+	}
+	/* A bound UNIX socket: its owner's and group's (the operator
+	 * group, privs.h), nobody else's. */
+	if (bind && !strncmp(endpoint, "ipc://", 6) &&
+	    chmod(endpoint + 6, 0660) < 0) {
 		goto fail;
 	}
 	return s;

@@ -16,6 +16,7 @@
 #include "log.h"
 #include "netif.h"
 #include "portd.h"
+#include "privs.h"
 
 enum {
 	EXIT_OK = 0,
@@ -300,6 +301,9 @@ int main(int argc, char **argv)
 		 LOG_DEST_SYSLOG : LOG_DEST_STDERR, level);
 
 	rc = portd_setup(d);
+	if (rc == 0) {
+		rc = privs_daemon_seccomp(d->ifname, PRIVS_PORTD, &d->cfg);
+	}
 	if (rc == 0) {
 		pr_info("%s: seed %" PRIu64, d->ifname, o.seed);
 		rc = portd_run(d);

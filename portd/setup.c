@@ -28,6 +28,7 @@
 #include "log.h"
 #include "netif.h"
 #include "portd.h"
+#include "privs.h"
 #include "sakey.h"
 
 /* ---- where a key is written -------------------------------------------- */
@@ -675,6 +676,14 @@ int portd_setup(struct portd *d)
 			d->ifname, strerror(errno));
 	}
 	rc = setup_signals(d);
+	if (rc < 0) {
+		return rc;
+	}
+	/* Everything that needs root is open (sockets, SIOCSHWTSTAMP, the
+	 * clock): drop, before ZeroMQ's threads (capabilities are per
+	 * thread). */
+	rc = privs_daemon_drop(d->ifname, PRIVS_PORTD, &d->cfg,
+			       (int)d->port_index, d->opts.standalone);
 	if (rc < 0) {
 		return rc;
 	}

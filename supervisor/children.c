@@ -333,9 +333,12 @@ static void describe_exit(int status, char *buf,
 			 "check its command line)" :
 			 st == 127 ? " (could not be executed)" : "");
 	} else if (WIFSIGNALED(status)) {
-		snprintf(buf, len, "killed by signal %d (%s)%s",
+		snprintf(buf, len, "killed by signal %d (%s)%s%s",
 			 WTERMSIG(status), strsignal(WTERMSIG(status)),
-			 WCOREDUMP(status) ? ", core dumped" : "");
+			 WCOREDUMP(status) ? ", core dumped" : "",
+			 WTERMSIG(status) == SIGSYS ? " (a system call "
+			 "outside its seccomp allow-list; ipc.seccomp = "
+			 "false turns the lists off)" : "");
 	} else {
 		snprintf(buf, len, "ended (wait status 0x%x)", status);
 	}

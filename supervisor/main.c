@@ -115,6 +115,8 @@ static void usage(FILE *out)
 "  DIR/pub.sock       XSUB, bound by meridian\n"
 "  DIR/sub.sock       XPUB, bound by meridian\n"
 "  DIR/bmca.sock      bmcad's ROUTER; DIR/clock.sock clockd's PULL\n"
+"  DIR is ipc.user:ipc.group mode 0750, the sockets 0660: members of the\n"
+"  operator group (ipc.group) run ptp-top without root\n"
 "\n"
 "EXIT STATUS\n"
 "  0  stopped by SIGTERM or SIGINT; with --check-config: FILE is valid\n"

@@ -16,10 +16,12 @@
 #include <sys/file.h>
 #include <sys/signalfd.h>
 #include <unistd.h>
+#include <libconfig.h>
 #include <zmq.h>
 
 #include "daemon.h"
 #include "log.h"
+#include "privs.h"
 #include "supervisor.h"
 
 #define MS		1000000LL
@@ -137,15 +139,70 @@ static int take_lock(struct sup *s)
 	return 0;
 }
 
+/* The line of ipc.KEY in path (libconfig), 0 when not written. */
+static unsigned ipc_key_line(const char *path, const char *key)
+{
+	config_setting_t *st;
+	unsigned line = 0;
+	char name[32];
+	config_t c;
+
+	config_init(&c);
+	snprintf(name, sizeof(name), "ipc.%s", key);
+	if (config_read_file(&c, path) == CONFIG_TRUE &&
+	    (st = config_lookup(&c, name))) {
+		line = (unsigned)config_setting_source_line(st);
+	}
+	config_destroy(&c);
+	return line;
+}
+
+/* ipc.user and ipc.group must exist here: FILE:LINE: ... otherwise. */
+static int check_ids(struct sup *s)
+{
+	char why[128];
+
+	if (privs_ids(&s->cfg, &s->ids, why, sizeof(why)) == 0) {
+		return 0;
+	}
+	pr_err("meridian: %s:%u: %s", s->config_abs,
+	       ipc_key_line(s->config_abs, strstr(why, "ipc.user") ?
+			    "user" : "group"), why);
+	return -ENOENT;
+}
+
 /*
  * Everything that can be checked is checked before anything starts: the
  * configuration (every error FILE:LINE), the clock identity, the run
  * directory, the children's binaries. Then the lock, the signalfd (before
  * ZeroMQ starts its threads), the hub, and the children in order.
  */
+/* pub.sock and sub.sock: the operator group's, 0660 (privs.h). */
+static int sup_socket_perms(struct sup *s)
+{
+	static const char *const svc[] = { IPC_SVC_PUB, IPC_SVC_SUB };
+	char ep[IPC_ENDPOINT_MAX];
+	unsigned i;
+	int rc;
+
+	for (i = 0; i < 2; i++) {
+		rc = ipc_endpoint(s->rundir, svc[i], ep, sizeof(ep));
+		if (rc == 0) {
+			rc = privs_socket(ep, &s->ids);
+		}
+		if (rc < 0) {
+			pr_err("meridian: %s: owner, mode: %s", ep,
+			       strerror(-rc));
+			return rc;
+		}
+	}
+	return 0;
+}
+
 int sup_setup(struct sup *s)
 {
 	struct clock_identity id;
+	char why[160];
 	int i, rc;
 
 	s->lockfd = -1;
@@ -168,10 +225,13 @@ int sup_setup(struct sup *s)
 	if (rc < 0) {
 		return rc;
 	}
-	rc = daemon_mkdir_p(s->rundir, 0750);
+	rc = check_ids(s);
 	if (rc < 0) {
-		pr_err("meridian: run directory %s: %s", s->rundir,
-		       strerror(-rc));
+		return rc;
+	}
+	rc = privs_rundir(s->rundir, &s->ids, why, sizeof(why));
+	if (rc < 0) {
+		pr_err("meridian: run directory %s: %s", s->rundir, why);
 		return rc;
 	}
 	rc = take_lock(s);
@@ -189,6 +249,10 @@ int sup_setup(struct sup *s)
 		return -ENOMEM;
 	}
 	rc = proxy_open(&s->px, s->ctx, s->rundir);
+	if (rc < 0) {
+		return rc;
+	}
+	rc = sup_socket_perms(s);
 	if (rc < 0) {
 		return rc;
 	}

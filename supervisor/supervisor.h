@@ -20,6 +20,7 @@
 
 #include "config.h"
 #include "ipc.h"
+#include "privs.h"
 
 #ifndef MERIDIAN_VERSION
 #define MERIDIAN_VERSION "0.1.0-dev"
@@ -99,6 +100,7 @@ struct sup {
 	char bindir[4096];
 	char rundir[MCONF_RUNDIR_MAX + 1];
 	char lock_path[MCONF_RUNDIR_MAX + 32];
+	struct privs_ids ids;		/* ipc.user, ipc.group */
 	int lockfd;
 	int sigfd;
 	void *ctx;

@@ -12,6 +12,7 @@
  */
 #include <errno.h>
 #include <getopt.h>
+#include <grp.h>
 #include <inttypes.h>
 #include <math.h>
 #include <signal.h>
@@ -19,6 +20,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/signalfd.h>
+#include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
 #include <zmq.h>
@@ -28,6 +30,7 @@
 #endif
 
 #include "ipc.h"
+#include "privs.h"
 #include "top_state.h"
 #include "view.h"
 
@@ -441,8 +444,39 @@ static int run(struct top_run *r)
 	}
 }
 
+/*
+ * The SUB would retry a socket it may not open, silently, for ever: say
+ * so at once. The run directory is 0750 and the sockets 0660, both the
+ * operator group's (ipc.group): its members need no root.
+ */
+static int check_access(const struct top_run *r)
+{
+	const char *path = r->ep + strlen("ipc://");
+	struct group *g = NULL;
+	struct stat st;
+
+	if (access(path, R_OK | W_OK) == 0 || errno != EACCES) {
+		return 0;	/* allowed, or not there yet (reconnects) */
+	}
+	if (stat(r->o.rundir, &st) == 0) {
+		g = getgrgid(st.st_gid);
+	}
+	if (g && st.st_gid != 0) {
+		fprintf(stderr, "ptp-top: %s: %s: run it as root or as a "
+			"member of the group %s (the run directory's)\n",
+			path, strerror(EACCES), g->gr_name);
+	} else {
+		fprintf(stderr, "ptp-top: %s: %s: run it as root, or set "
+			"ipc.group (an operator group) in the appliance's "
+			"configuration\n", path, strerror(EACCES));
+	}
+	return -EACCES;
+}
+
 int main(int argc, char **argv)
 {
+	struct privs_caps none_caps = { 0 };
+	struct privs_ids none_ids = { 0 };
 	struct ipc_sock_opts so = { .rcvhwm = TOP_RCVHWM };
 	struct top_run *r;
 	void *ctx;
@@ -474,6 +508,12 @@ int main(int argc, char **argv)
 			"socket path\n", r->o.rundir);
 		free(r);
 		return EXIT_USAGE;
+	}
+	/* ptp-top needs no capability: none kept, even as root */
+	if (privs_drop("ptp-top", &none_ids, &none_caps) < 0 ||
+	    check_access(r) < 0) {
+		free(r);
+		return EXIT_FAIL;
 	}
 	r->sfd = signals_setup();
 	if (r->sfd < 0) {

@@ -171,10 +171,11 @@ Test(config, schema_is_sane)
 				 per_scope[3]));
 	/* The brief's key count per scope: drift shows up here. */
 	/* (issue 9 auth: +1 clock sa_file, +3 port auth_policy, spp,
-	 * active_key_id; hostile: +5 port keys) */
+	 * active_key_id; hostile: +5 port keys; privs: +3 ipc user, group,
+	 * seccomp) */
 	cr_assert_eq(per_scope[MCONF_SCOPE_CLOCK], 21 + 1);
 	cr_assert_eq(per_scope[MCONF_SCOPE_PORT], 22 + 3 + 5);
-	cr_assert_eq(per_scope[MCONF_SCOPE_IPC], 2);
+	cr_assert_eq(per_scope[MCONF_SCOPE_IPC], 2 + 3);
 	cr_assert_eq(per_scope[MCONF_SCOPE_LOGGING], 3);
 	cr_assert_null(mconf_schema_find(MCONF_SCOPE_CLOCK, "interface"));
 	cr_assert_not_null(mconf_schema_find(MCONF_SCOPE_PORT, "interface"));
