@@ -166,6 +166,10 @@ include tests/sim/sim.mk
 # ---- test layers ------------------------------------------------------
 
 check: all
+	@echo "== check: layers unit, unit-asan, sim-asan, fuzz-check," \
+	      "integration; each lists what it skipped, and why"
+	@echo "   not in check (too long): make fuzz (1 h or 10 million runs" \
+	      "a target), make bench, tests/soak/run (about 20 min)"
 	@$(MAKE) --no-print-directory unit
 	@$(MAKE) --no-print-directory unit-asan
 	@$(MAKE) --no-print-directory sim-asan
