@@ -169,7 +169,7 @@ check: all
 	@echo "== check: layers unit, unit-asan, sim-asan, fuzz-check," \
 	      "integration; each lists what it skipped, and why"
 	@echo "   not in check (too long): make fuzz (1 h or 10 million runs" \
-	      "a target), make bench, tests/soak/run (about 20 min)"
+	      "a target), make bench, tests/soak/run (about 30 min)"
 	@$(MAKE) --no-print-directory unit
 	@$(MAKE) --no-print-directory unit-asan
 	@$(MAKE) --no-print-directory sim-asan
