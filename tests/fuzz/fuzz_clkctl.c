@@ -258,7 +258,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 			do_sample(&z, &in, fl);
 			break;
 		case 1:
-			z.now += ((int64_t)u16(&in) * 1000000) << ((fl >> 3) & 7);
+			z.now += ((int64_t)u16(&in) * 1000000) <<
+				 ((fl >> 3) & 7);
 			break;
 		case 2:
 		case 3:

@@ -303,7 +303,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 			check_out(&z, &out, &in, FZ_TICK, false, 0);
 			break;
 		case 3:
-			z.now += ((int64_t)u16(&in) * 1000000) << ((fl >> 3) & 7);
+			z.now += ((int64_t)u16(&in) * 1000000) <<
+				 ((fl >> 3) & 7);
 			break;
 		case 4:
 			clkref_period(&z.r, ldexp(1.0, (int)(u8(&in) % 6) - 3));
