@@ -3,7 +3,8 @@
 #   make              build every library and binary (-Wall -Wextra -Werror)
 #   make check        build and run every test layer that can run here
 #   make asan         build everything with ASan+UBSan (same as SANITIZE=1)
-#   make fuzz         run every libFuzzer target for FUZZ_SECONDS (default 600)
+#   make fuzz         every libFuzzer target long: FUZZ_SECONDS (3600) or
+#                     FUZZ_RUNS executions (10 million), whichever first
 #   make demo         the network-namespace lab demo
 #   make install      PREFIX=/usr/local DESTDIR= SYSCONFDIR=/etc
 #   make clean
@@ -20,7 +21,8 @@ PREFIX    ?= /usr/local
 SYSCONFDIR ?= /etc
 DESTDIR   ?=
 SANITIZE  ?= 0
-FUZZ_SECONDS ?= 600
+FUZZ_SECONDS ?= 3600
+FUZZ_RUNS ?= 10000000
 FUZZ_CHECK_SECONDS ?= 20
 
 ifeq ($(SANITIZE),1)
@@ -165,6 +167,10 @@ include tests/sim/sim.mk
 # ---- test layers ------------------------------------------------------
 
 check: all
+	@echo "== check: layers unit, unit-asan, sim-asan, fuzz-check," \
+	      "integration; each lists what it skipped, and why"
+	@echo "   not in check (too long): make fuzz (1 h or 10 million runs" \
+	      "a target), make bench, tests/soak/run (about 30 min)"
 	@$(MAKE) --no-print-directory unit
 	@$(MAKE) --no-print-directory unit-asan
 	@$(MAKE) --no-print-directory sim-asan
@@ -201,7 +207,7 @@ fuzz-check: $(FUZZ_BINS)
 	@tests/fuzz/run $(FUZZ_CHECK_SECONDS) $(FUZZ_BINS)
 
 fuzz: $(FUZZ_BINS)
-	@tests/fuzz/run $(FUZZ_SECONDS) $(FUZZ_BINS)
+	@tests/fuzz/run $(FUZZ_SECONDS) -runs $(FUZZ_RUNS) $(FUZZ_BINS)
 
 integration: all
 	@tests/integration/run

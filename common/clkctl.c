@@ -163,6 +163,12 @@ void clkctl_sample(struct clkctl *cc, int64_t offset_ns, int64_t t2_ns,
 	double ppb;
 
 	memset(out, 0, sizeof(*out));
+	if (offset_ns > CLKCTL_OFFSET_MAX || offset_ns < -CLKCTL_OFFSET_MAX) {
+		/* garbage, not a sample: not even one for holdover */
+		cc->gated++;
+		out->gated = true;
+		return;
+	}
 	cc->have_sample = true;
 	cc->last_sample_ns = now_ns;
 	cc->offset_ns = offset_ns;

@@ -44,6 +44,14 @@
 #include "servo.h"
 
 #define CLKCTL_NM_SAMPLES	3	/* offsets to judge a new master */
+/*
+ * An offset beyond this (126 years) is no measurement of a clock but
+ * garbage (absurd timestamps from a broken or hostile master): it is
+ * dropped like an outlier (out.gated), whatever the gate, so no servo
+ * is fed a value its int64 arithmetic cannot take. A master at the
+ * 1970 epoch (1.7e18 ns away) is still a measurement.
+ */
+#define CLKCTL_OFFSET_MAX	4000000000000000000LL
 
 /* Values of ipc_msg.h's enum ipc_servo_state, in the same order. */
 enum clkctl_state {

@@ -2,6 +2,7 @@
 #include "log.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <inttypes.h>
 #include <poll.h>
 #include <stdarg.h>
@@ -24,8 +25,32 @@ static const char *const level_names[] = {
 	"emerg", "alert", "crit", "err", "warning", "notice", "info", "debug",
 };
 
+/*
+ * A daemon started with stdin, stdout or stderr closed (`>&- 2>&-`) would
+ * hand that number to the next file or socket it opens (its lock file, a
+ * bus socket), and its log lines and summaries would go there: put
+ * /dev/null in their place first.
+ */
+static void stdio_guard(void)
+{
+	int fd;
+
+	for (fd = 0; fd <= 2; fd++) {
+		if (fcntl(fd, F_GETFD) >= 0 || errno != EBADF) {
+			continue;
+		}
+		int n = open("/dev/null", fd == 0 ? O_RDONLY : O_WRONLY);
+
+		if (n >= 0 && n != fd) {
+			dup2(n, fd);
+			close(n);
+		}
+	}
+}
+
 void log_init(const char *ident, enum log_dest dest, int level)
 {
+	stdio_guard();
 	if (log_dest_ == LOG_DEST_SYSLOG)
 		closelog();
 	snprintf(log_ident, sizeof(log_ident), "%s", ident ? ident : "meridian");
@@ -91,6 +116,11 @@ static void log_write(const char *buf, size_t len)
 	} else {
 		log_dropped_++;
 	}
+}
+
+void log_line(const char *buf, size_t len)
+{
+	log_write(buf, len);
 }
 
 uint64_t log_dropped(void)

@@ -16,6 +16,7 @@
 #define MERIDIAN_LOG_H
 
 #include <stdbool.h>
+#include <stddef.h>
 #include <stdint.h>
 #include <syslog.h>
 
@@ -38,6 +39,10 @@ int log_level_parse(const char *s);
 
 extern int log_level_;
 
+/* One whole line (with its newline) to stderr as it is, never blocking:
+ * dropped and counted like a log line when stderr has no room (the
+ * supervisor relaying its children's lines). */
+void log_line(const char *buf, size_t len);
 /* Lines dropped since the last one written because stderr (a pipe) had
  * no room: logging never blocks the caller. */
 uint64_t log_dropped(void);

@@ -295,9 +295,16 @@ static double lr_sample(struct servo *servo, int64_t offset, int64_t local,
 	}
 	f = &s->fit[best];
 	order = best + LR_MIN_ORDER;
+	/*
+	 * The fit says how far the clock is; the step is by the offset
+	 * measured, so both must be beyond the threshold (an outlier
+	 * left in the fit must not step the clock by a small offset).
+	 */
 	if ((servo->first_update && servo->first_step_ns > 0.0 &&
-	     fabs(f->icept) > servo->first_step_ns) ||
-	    (servo->step_ns > 0.0 && fabs(f->icept) > servo->step_ns)) {
+	     fabs(f->icept) > servo->first_step_ns &&
+	     aoff > servo->first_step_ns) ||
+	    (servo->step_ns > 0.0 && fabs(f->icept) > servo->step_ns &&
+	     aoff > servo->step_ns)) {
 		/*
 		 * The caller steps the local clock by -offset: move "now"
 		 * with it, so the next interval is measured across the step.

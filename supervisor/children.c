@@ -157,8 +157,20 @@ static void emit(const struct sup *s, const struct child *c, const char *l,
 		       cut ? " [line cut]" : "");
 		return;
 	}
-	fprintf(stderr, "%s%.*s%s\n", c->prefix, (int)n, l,
-		cut ? " [line cut]" : "");
+	/* never fprintf(stderr): a full pipe nobody reads would block the
+	 * supervisor, which then restarts no child and stops on no signal */
+	char out[SUP_LINE_MAX + 128];
+	int k = snprintf(out, sizeof(out), "%s%.*s%s\n", c->prefix, (int)n, l,
+			 cut ? " [line cut]" : "");
+
+	if (k <= 0) {
+		return;
+	}
+	if ((size_t)k >= sizeof(out)) {
+		k = (int)sizeof(out) - 1;
+		out[k - 1] = '\n';
+	}
+	log_line(out, (size_t)k);
 }
 
 /* Take n octets of a child's output: whole lines out, a partial one kept;

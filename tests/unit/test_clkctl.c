@@ -572,3 +572,33 @@ Test(clkctl, states_match_the_bus)
 	cr_assert_str_eq(clkctl_state_str(CLKCTL_HOLDOVER), "HOLDOVER");
 	cr_assert_str_eq(clkctl_state_str((enum clkctl_state)99), "?");
 }
+
+/* fuzz_clkctl: an offset of absurd timestamps (int64 range) overflowed
+ * linreg's step arithmetic; it is dropped like an outlier, counted, and
+ * is no sample (holdover and FREE are judged as if it never came). */
+Test(clkctl, absurd_offset_dropped)
+{
+	struct clkctl_cfg cfg;
+	struct clkctl cc;
+	struct clkctl_out o;
+	int64_t bad[] = { INT64_MIN, INT64_MAX, CLKCTL_OFFSET_MAX + 1,
+			  -CLKCTL_OFFSET_MAX - 1 };
+	unsigned i;
+
+	clkctl_cfg_default(&cfg);
+	cfg.servo.kind = SERVO_LINREG;
+	cr_assert_eq(clkctl_init(&cc, &cfg), 0);
+	for (i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		clkctl_sample(&cc, bad[i], 1700000000000000000LL + i,
+			      1000000000LL * (i + 1), &o);
+		cr_assert(o.gated && !o.sampled && !o.step && !o.adjfreq,
+			  "offset %" PRId64 " taken", bad[i]);
+	}
+	cr_assert_eq(cc.gated, 4);
+	cr_assert_eq(clkctl_state(&cc), CLKCTL_FREE);
+	/* 1970 seen from 2023: still a measurement, stepped */
+	clkctl_sample(&cc, 1700000000000000000LL, 1700000000000000000LL,
+		      10000000000LL, &o);
+	cr_assert(o.sampled && !o.gated);
+	clkctl_fini(&cc);
+}

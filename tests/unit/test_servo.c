@@ -1161,3 +1161,34 @@ Test(servo, warm_start_off_is_cold)
 			     servo_kind_str(sv_kinds[k]), r.first_decision);
 	}
 }
+
+/* fuzz_clkctl: an outlier far beyond first_step_threshold left in the fit
+ * made linreg answer JUMP on a later 92 ns offset, so the caller stepped
+ * the clock by -92 ns: a step the threshold never asked for. A step is
+ * now only for an offset itself beyond the threshold. */
+Test(servo, linreg_no_step_by_a_small_offset)
+{
+	struct servo_cfg cfg;
+	enum servo_state st;
+	struct servo *s;
+	int64_t t = 1700000000000000000LL, offs[] = {
+		22364LL << 39, 22272, 92, 0, 0, 0, 0, 0, 0, 0 };
+	unsigned i;
+
+	servo_cfg_default(&cfg);
+	cfg.kind = SERVO_LINREG;
+	cfg.warm_start = true;
+	s = servo_create(&cfg);
+	cr_assert_not_null(s);
+	servo_sync_interval(s, 8.0);
+	for (i = 0; i < sizeof(offs) / sizeof(offs[0]); i++) {
+		t += 1000000;
+		servo_sample(s, offs[i], t, &st);
+		if (st == SERVO_JUMP) {
+			cr_assert(llabs(offs[i]) > 20000,
+				  "JUMP on offset %" PRId64 " ns (sample %u)",
+				  offs[i], i);
+		}
+	}
+	servo_destroy(s);
+}
