@@ -289,6 +289,12 @@ enum clkctl_verdict clkctl_clock_result(struct clkctl *cc, enum clkctl_op op,
 			cc->avg_n++;
 		}
 		cc->avg_freq += (cc->freq_ppb - cc->avg_freq) / cc->avg_n;
+		/* rounding may leave the mean an ulp beyond the clamp */
+		if (cc->avg_freq > cc->cfg.servo.max_frequency) {
+			cc->avg_freq = cc->cfg.servo.max_frequency;
+		} else if (cc->avg_freq < -cc->cfg.servo.max_frequency) {
+			cc->avg_freq = -cc->cfg.servo.max_frequency;
+		}
 	}
 	return clock_ok(cc, false, cc->pend_locked);
 }
