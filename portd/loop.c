@@ -705,8 +705,9 @@ int portd_run(struct portd *d)
 			if (errno == EINTR) {
 				continue;
 			}
-			pr_err("%s: poll: %s", d->ifname, zmq_strerror(errno));
-			return -errno;
+			rc = errno;
+			pr_err("%s: poll: %s", d->ifname, zmq_strerror(rc));
+			return -rc;
 		}
 		if (it[I_SIG].revents & ZMQ_POLLIN) {
 			on_signal(d);

@@ -105,9 +105,11 @@ static int find_bindir(struct sup *s)
 	}
 	n = readlink("/proc/self/exe", exe, sizeof(exe) - 1);
 	if (n < 0) {
+		int err = errno;
+
 		pr_err("meridian: /proc/self/exe: %s; use --bindir",
-		       strerror(errno));
-		return -errno;
+		       strerror(err));
+		return -err;
 	}
 	exe[n] = '\0';
 	snprintf(s->bindir, sizeof(s->bindir), "%s", dirname(exe));
