@@ -209,7 +209,13 @@ void clkctl_sample(struct clkctl *cc, int64_t offset_ns, int64_t t2_ns,
 	case SERVO_UNLOCKED:
 		/* warm: the clock keeps the frequency it was locked with
 		 * (the servo's answer while it judges) and counts as
-		 * locked */
+		 * locked, for CLKCTL_WARM_MAX samples at most: a servo
+		 * that has not locked by then is not locked */
+		if (cc->warm && ++cc->warm_n > CLKCTL_WARM_MAX) {
+			cc->warm = false;
+			cc->locked_once = false;
+			out->unsynced = true;
+		}
 		out->synced = cc->warm;
 		break;
 	case SERVO_JUMP:
@@ -321,6 +327,7 @@ void clkctl_new_reference(struct clkctl *cc, double freq_ppb, bool locked)
 	servo_restart(cc, locked);
 	cc->locked_once = locked;
 	cc->warm = locked;
+	cc->warm_n = 0;
 	gate_reset(&cc->gate);
 	cc->new_master = true;
 	cc->nm_n = 0;

@@ -44,6 +44,9 @@
 #include "servo.h"
 
 #define CLKCTL_NM_SAMPLES	3	/* offsets to judge a new master */
+/* A warm switch (clkctl_new_reference(.., true)) counts as locked for at
+ * most this many samples of a servo that has not locked yet. */
+#define CLKCTL_WARM_MAX		16
 /*
  * An offset beyond this (126 years) is no measurement of a clock but
  * garbage (absurd timestamps from a broken or hostile master): it is
@@ -148,6 +151,7 @@ struct clkctl {
 	bool locked_once;		/* gate only after the first lock */
 	bool warm;			/* a locked clock became the reference:
 					 * LOCKED while its new servo judges */
+	unsigned warm_n;		/* samples judged while warm */
 	bool new_master;		/* judging a new master's offsets */
 	bool nm_keep_fresh;		/* judge even a fresh servo */
 	unsigned nm_n;

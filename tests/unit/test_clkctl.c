@@ -488,6 +488,49 @@ Test(clkctl, locked_new_reference_never_unlocks)
 	clkctl_fini(&m.cc);
 }
 
+/* A warm switch whose new servo does not lock soon (the held frequency
+ * is 10 ppm off, so the servo's warm start refuses and its cold start,
+ * with software timestamps, waits for its frequency estimate): LOCKED
+ * only for CLKCTL_WARM_MAX samples, then the truth (not locked), never
+ * LOCKED with nothing locked for as long as the cold start takes (200
+ * samples, 25 s, before the bound). */
+Test(clkctl, warm_switch_is_bounded)
+{
+	struct clkctl_cfg cfg;
+	struct cc_sim m;
+	int i, lied = 0, first_unlocked = -1;
+	enum clkctl_state st;
+
+	cs_cfg(&cfg, 0.0, 0.125);
+	cfg.servo.sw_ts = true;
+	cs_init_cfg(&m, &cfg, 0.0, 30000.0);
+	cs_steps(&m, 2000);
+	cr_assert(clkctl_state(&m.cc) == CLKCTL_LOCKED ||
+		  clkctl_state(&m.cc) == CLKCTL_LOCKED_STABLE);
+	m.freq_err = 50000.0;
+	m.adj = -40000.0;	/* 10 ppm off what the clock needs */
+	m.off = 200.0;
+	clkctl_new_reference(&m.cc, m.adj, true);
+	for (i = 0; i < 200; i++) {
+		cs_step(&m);
+		st = clkctl_state(&m.cc);
+		if (st != CLKCTL_LOCKED && st != CLKCTL_LOCKED_STABLE) {
+			if (first_unlocked < 0) {
+				first_unlocked = i;
+			}
+		} else if (servo_state(m.cc.servo) == SERVO_UNLOCKED) {
+			lied++;
+		}
+	}
+	/* (the new master's first CLKCTL_NM_SAMPLES are judged first) */
+	cr_expect(lied <= CLKCTL_NM_SAMPLES + CLKCTL_WARM_MAX,
+		  "LOCKED for %d samples while the servo was not", lied);
+	cr_expect(first_unlocked >= 0 &&
+		  first_unlocked <= CLKCTL_NM_SAMPLES + CLKCTL_WARM_MAX + 1,
+		  "first not LOCKED at sample %d", first_unlocked);
+	clkctl_fini(&m.cc);
+}
+
 /* The same from holdover (the old master died, then the slave port
  * moved): HOLDOVER until the new master's offsets are judged, then
  * LOCKED at once, never UNLOCKED. */
