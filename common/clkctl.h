@@ -130,7 +130,8 @@ struct clkctl_out {
 	int64_t nm_median_ns;		/* when restarted: the median */
 	bool holdover_end;		/* samples are back after holdover */
 	/* events, if every action worked: */
-	bool unsynced;			/* stepped: old timestamps void */
+	bool unsynced;			/* stepped (old timestamps void), or a
+					 * warm switch ran out unlocked */
 	bool synced;			/* locked (PEV_SYNCED if calibrating) */
 	bool first_lock;		/* locked for the first time */
 };

@@ -44,38 +44,10 @@
 #include <string.h>
 
 #include "bmca_clock.h"
-
-#define CHECK(c) do {							\
-	if (!(c)) {							\
-		fprintf(stderr, "%s:%d: check failed: %s\n", __FILE__,	\
-			__LINE__, #c);					\
-		abort();						\
-	}								\
-} while (0)
+#include "fuzz_util.h"
 
 #define FZ_IDS		8
 #define FZ_MAX_STEPS	4000
-
-struct fz_in {
-	const uint8_t *p;
-	size_t n;
-};
-
-static uint8_t u8(struct fz_in *in)
-{
-	if (!in->n) {
-		return 0;
-	}
-	in->n--;
-	return *in->p++;
-}
-
-static uint16_t u16(struct fz_in *in)
-{
-	uint16_t v = u8(in);
-
-	return (uint16_t)(v << 8 | u8(in));
-}
 
 /* Identity i; identity 0 is the clock's own. */
 static void fz_id(struct clock_identity *c, unsigned i)

@@ -51,37 +51,9 @@
 #include <string.h>
 
 #include "clkref.h"
-
-#define CHECK(c) do {							\
-	if (!(c)) {							\
-		fprintf(stderr, "%s:%d: check failed: %s\n", __FILE__,	\
-			__LINE__, #c);					\
-		abort();						\
-	}								\
-} while (0)
+#include "fuzz_util.h"
 
 #define FZ_MAX_STEPS	3000
-
-struct fz_in {
-	const uint8_t *p;
-	size_t n;
-};
-
-static uint8_t u8(struct fz_in *in)
-{
-	if (!in->n) {
-		return 0;
-	}
-	in->n--;
-	return *in->p++;
-}
-
-static uint16_t u16(struct fz_in *in)
-{
-	uint16_t v = u8(in);
-
-	return (uint16_t)(v << 8 | u8(in));
-}
 
 static int64_t offset(struct fz_in *in, bool any)
 {

@@ -29,14 +29,7 @@
 #include "mgmt.h"
 #include "msg.h"
 #include "tlv.h"
-
-#define CHECK(c) do {							\
-	if (!(c)) {							\
-		fprintf(stderr, "%s:%d: check failed: %s\n", __FILE__,	\
-			__LINE__, #c);					\
-		abort();						\
-	}								\
-} while (0)
+#include "fuzz_util.h"
 
 static int same(const void *a, const void *b, size_t n)
 {

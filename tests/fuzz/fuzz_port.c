@@ -84,51 +84,12 @@
 #include "port_core.h"
 #include "port_core_private.h"
 #include "tlv.h"
-
-#define CHECK(c) do {							\
-	if (!(c)) {							\
-		fprintf(stderr, "%s:%d: check failed: %s\n", __FILE__,	\
-			__LINE__, #c);					\
-		abort();						\
-	}								\
-} while (0)
+#include "fuzz_util.h"
 
 #define FZ_SENDERS	32
 #define FZ_TXQ		8
 #define FZ_MAX_STEPS	20000		/* core calls per input */
 #define FZ_PORT_BASE_S	1700000000LL	/* port clock = this + now */
-
-struct fz_in {
-	const uint8_t *p;
-	size_t n;
-};
-
-static uint8_t u8(struct fz_in *in)
-{
-	if (!in->n) {
-		return 0;
-	}
-	in->n--;
-	return *in->p++;
-}
-
-static uint16_t u16(struct fz_in *in)
-{
-	uint16_t v = u8(in);
-
-	return (uint16_t)(v << 8 | u8(in));
-}
-
-static uint64_t u48(struct fz_in *in)
-{
-	uint64_t v = 0;
-	int i;
-
-	for (i = 0; i < 6; i++) {
-		v = v << 8 | u8(in);
-	}
-	return v;
-}
 
 struct fz {
 	struct clock_ds clk;
