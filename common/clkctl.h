@@ -201,7 +201,8 @@ void clkctl_new_master(struct clkctl *cc);
  * it. A clock that was locked (locked) is switched warm: never stepped,
  * LOCKED throughout (the state, the class, the events) while the new
  * servo starts from freq_ppb (which is also the good frequency to hold
- * over on), until it locks itself; its first offsets are judged like a
+ * over on), until it locks itself, for CLKCTL_WARM_MAX samples at most
+ * (then it is not locked: unsynced); its first offsets are judged like a
  * new master's, and only a far one (beyond the new-master threshold)
  * restarts the servo cold, with steps.
  */
