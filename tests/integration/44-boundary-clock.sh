@@ -15,7 +15,9 @@
 #   - b1 SLAVE, b2 and b3 MASTER (portd summaries and ptp-top --once
 #     --json, parsed), the servo LOCKED, every PHC locked;
 #   - the TRUE error of every BC PHC (sim - CLOCK_REALTIME, the
-#     grandmaster's time base) over a window: printed, RMS within 5 us;
+#     grandmaster's time base) over a window: printed, every read within
+#     20 us and the median |error| within 3 us (as test 30: one late
+#     software stamp can lift a 10 s window's RMS for seconds);
 #   - the downstream slaves' reported offsets over the same window:
 #     printed next to the floor's; median |offset| within 3x the floor's
 #     + 1 us, and no more samples beyond 10 us than the floor + 1;
@@ -88,8 +90,13 @@ sleep "$WINDOW"
 for c in b1 b2 b3; do
 	read -r n mean rms max < <(pl_true_col "$PL_DIR/true-$c" "$w0" |
 				   pl_stats)
-	echo "true error $c: n $n mean $mean ns rms $rms ns max $max ns"
-	t_check "$c: true error RMS within 5 us ($rms ns)" pl_le "$rms" 5000
+	med=$(pl_true_col "$PL_DIR/true-$c" "$w0" | pl_abs_median)
+	echo "true error $c: n $n mean $mean ns rms $rms ns max $max ns" \
+		"median|x| $med ns"
+	t_check "$c: true error, $n reads, each within 20 us ($max ns)" \
+		eval 'pl_ge "$n" 20 && pl_lt "$max" 20000'
+	t_check "$c: true median |error| within 3 us ($med ns)" \
+		pl_le "$med" 3000
 done
 win() { pl_ptp4l_offsets "$PL_DIR/$1.log" | tail -n +"$(($2 + 1))"; }
 read -r nf mf rf xf < <(win fl "$n0fl" | pl_stats)
