@@ -58,7 +58,7 @@ IPC_SRC    := $(wildcard ipc/*.c)
 CORE_NAMES := ptp_time msg tlv mgmt ds bmca bmca_clock port_core port_fmt \
               port_delay port_master port_mgmt servo servo_pi servo_linreg \
               servo_kalman gate sim_model timers clkctl clkfollow \
-              clkref auth
+              clkref auth srclimit
 CORE_SRC   := $(filter $(patsubst %,common/%.c,$(CORE_NAMES)),$(COMMON_SRC)) \
               ipc/ipc_msg.c
 CORE_OBJ   := $(patsubst %.c,$(BUILD)/%.o,$(CORE_SRC))

@@ -199,6 +199,8 @@ struct mconf_port {
 	bool master_lock;		/* drop Announces better than us */
 	int management_set;		/* enum mconf_mgmt_set */
 	int rx_budget_pps;		/* messages a second; 0 = no limit */
+	int rx_budget_pps_per_source;	/* of them, from one address */
+	int rx_cpu_budget;		/* percent of a CPU; 0 = no limit */
 };
 
 struct mconf_ipc {

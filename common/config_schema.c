@@ -515,6 +515,14 @@ static const struct mconf_item items[] = {
 	INT(PORT, rx_budget_pps, 10000, 0, 1000000, 0,
 	    "messages a second this port handles (its master's always); "
 	    "beyond, dropped and counted; 0 = no limit"),
+	INT(PORT, rx_budget_pps_per_source, 1000, 0, 1000000, 0,
+	    "messages a second this port handles from one sender (by "
+	    "network address) within rx_budget_pps; 0 = no per-sender "
+	    "limit"),
+	INT(PORT, rx_cpu_budget, 0, 0, 100, 0,
+	    "percent of one CPU portd may use (over 100 ms windows) before "
+	    "it drops received messages other than its master's; 0 or 100 "
+	    "= no limit"),
 
 	/* ipc */
 	STRING(IPC, rundir, "/run/meridian", mconf_check_rundir, 0,

@@ -738,6 +738,8 @@ struct port_core *port_core_create(const struct port_core_cfg *cfg,
 		return NULL;
 	}
 	pc->cfg = *cfg;
+	srclim_init(&pc->mgmt_lim, PORT_MGMT_ANSWERS_PER_SRC,
+		    PORT_MGMT_ANSWERS_PER_S);
 	pc->auth_key = auth_sa_key(&pc->cfg.auth_sa, cfg->auth_key_id);
 	if (cfg->product) {
 		snprintf(pc->product, sizeof(pc->product), "%s",

@@ -181,9 +181,13 @@ struct port_amt_entry {
 	struct clock_identity id;	/* !by_addr */
 };
 
-/* Management answers a port sends, at most (a token bucket: this many a
- * second, bursts of as many); beyond, requests are dropped and counted. */
-#define PORT_MGMT_ANSWERS_PER_S	100
+/* Management answers a port sends, at most (token buckets: this many a
+ * second, bursts of as many): in all, and to one requester (by its
+ * network address, or its sourcePortIdentity where the address is not
+ * given), so one host's flood of requests leaves the others their
+ * answers; beyond, requests are dropped and counted (mgmt_limited). */
+#define PORT_MGMT_ANSWERS_PER_S		100
+#define PORT_MGMT_ANSWERS_PER_SRC	20
 
 /* cfg.delay_filter_len: 0 = PORT_DF_LEN_DEFAULT, at most PORT_DF_LEN_MAX */
 #define PORT_DF_LEN_DEFAULT	8
@@ -274,7 +278,8 @@ struct port_counters {
 					 * by cfg.master_lock */
 	uint64_t mgmt_refused;		/* SET, COMMAND refused: policy */
 	uint64_t mgmt_limited;		/* request dropped: answer budget
-					 * (PORT_MGMT_ANSWERS_PER_S) spent */
+					 * (PORT_MGMT_ANSWERS_PER_S, or
+					 * _PER_SRC of its sender) spent */
 };
 
 #define FOREIGN_MASTER_MAX		8

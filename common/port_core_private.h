@@ -19,6 +19,7 @@
 #include <assert.h>
 
 #include "port_core.h"
+#include "srclimit.h"
 
 /* Sends one handle() call can make (each has its own TX slot). */
 #define PORT_TX_SLOTS		4
@@ -143,14 +144,12 @@ struct port_core {
 	bool has_link_delay;
 	tmv_t link_delay;		/* meanLinkDelay, filtered */
 
-	/* Management answer budget (issue 9): tokens and their time. */
+	/* Management answer budget (issue 9): per requester and in all. */
 	int64_t now_ns;			/* of the event being handled */
 	const uint8_t *rx_src;		/* PEV_RX's sender address, during
 					 * the call only */
 	uint8_t rx_src_len;
-	int64_t mgmt_tokens_ns;		/* bucket level, ns of budget */
-	int64_t mgmt_last_ns;
-	bool mgmt_bucket_init;
+	struct srclim mgmt_lim;		/* answers per requester, in all */
 
 	/* P2P responder: the Pdelay_Resp whose TX stamp we wait for. */
 	bool presp_txts_pending;

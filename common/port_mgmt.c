@@ -30,10 +30,14 @@
  *     before anything else looks at it: answered NOT_SUPPORTED (Table 109
  *     has no "not permitted") and counted in mgmt_refused. No id is
  *     settable yet, so with it allowed they get the errors above.
- *   - budget: at most PORT_MGMT_ANSWERS_PER_S answers a second (a token
- *     bucket on the event's monotonic time, bursts of as many); a request
- *     beyond it is dropped unanswered and counted in mgmt_limited, so a
- *     flood of requests cannot turn the port into a traffic amplifier.
+ *   - budget: at most PORT_MGMT_ANSWERS_PER_S answers a second in all
+ *     and PORT_MGMT_ANSWERS_PER_SRC to one sender (srclimit.h: token
+ *     buckets on the event's monotonic time, bursts of as many; the
+ *     sender is its network address, or its sourcePortIdentity when the
+ *     caller gives no address); a request beyond either is dropped
+ *     unanswered and counted in mgmt_limited, so a flood of requests
+ *     cannot turn the port into a traffic amplifier, nor one host's flood
+ *     silence the answers to another (an operator's pmc).
  */
 #include <string.h>
 
@@ -115,32 +119,23 @@ static int put_clock_description(struct port_core *pc, struct tlv_writer *w)
 	return mgmt_put_clock_description(w, &cd);
 }
 
-/* One answer from the budget at pc->now_ns: false when it is spent. */
-static bool mgmt_budget_take(struct port_core *pc)
+/* One answer from the budgets at pc->now_ns, for the request's sender:
+ * false when its own or the port's is spent. */
+static bool mgmt_budget_take(struct port_core *pc, const struct ptp_msg *req)
 {
-	const int64_t cost = NS_PER_SEC / PORT_MGMT_ANSWERS_PER_S;
-	const int64_t cap = NS_PER_SEC;
-	int64_t dt;
+	const struct port_identity *src = &req->hdr.sourcePortIdentity;
+	uint8_t id[10];
+	uint64_t key;
 
-	if (!pc->mgmt_bucket_init) {
-		pc->mgmt_bucket_init = true;
-		pc->mgmt_tokens_ns = cap;
-		pc->mgmt_last_ns = pc->now_ns;
+	if (pc->rx_src && pc->rx_src_len) {
+		key = srclim_key(pc->rx_src, pc->rx_src_len);
+	} else {
+		memcpy(id, src->clockIdentity.id, 8);
+		id[8] = (uint8_t)(src->portNumber >> 8);
+		id[9] = (uint8_t)src->portNumber;
+		key = srclim_key(id, sizeof(id));
 	}
-	dt = pc->now_ns - pc->mgmt_last_ns;
-	pc->mgmt_last_ns = pc->now_ns;
-	if (dt > 0) {
-		pc->mgmt_tokens_ns = dt >= cap ? cap :
-				     pc->mgmt_tokens_ns + dt;
-		if (pc->mgmt_tokens_ns > cap) {
-			pc->mgmt_tokens_ns = cap;
-		}
-	}
-	if (pc->mgmt_tokens_ns < cost) {
-		return false;
-	}
-	pc->mgmt_tokens_ns -= cost;
-	return true;
+	return srclim_take(&pc->mgmt_lim, key, pc->now_ns);
 }
 
 /* Fill w with the answer's TLV; returns true for an error status. */
@@ -227,7 +222,7 @@ void mgmt_rx(struct port_core *pc, const struct ptp_msg *req)
 		pc->cnt.rx_unexpected++;
 		return;
 	}
-	if (!mgmt_budget_take(pc)) {
+	if (!mgmt_budget_take(pc, req)) {
 		pc->cnt.mgmt_limited++;
 		return;
 	}

@@ -262,7 +262,7 @@ static void report_grew(struct portd *d, struct log_count *lc, uint64_t now,
 static void report_hostile(struct portd *d)
 {
 	static struct log_count amt_lc, lock_lc, refused_lc, limited_lc,
-				budget_lc;
+				budget_lc, cpu_lc;
 	const struct port_counters *c = port_core_counters(d->pc);
 
 	report_grew(d, &amt_lc, c->rx_not_acceptable, &d->seen_not_acceptable,
@@ -275,8 +275,11 @@ static void report_hostile(struct portd *d)
 		    "management_set is deny");
 	report_grew(d, &limited_lc, c->mgmt_limited, &d->seen_mgmt_limited,
 		    "management request", "dropped", "answer budget spent");
+	report_grew(d, &cpu_lc, d->cpu_dropped, &d->seen_cpu_dropped,
+		    "received message", "dropped", "rx_cpu_budget exceeded");
 	report_grew(d, &budget_lc, d->budget_dropped, &d->seen_budget_dropped,
-		    "received message", "dropped", "rx_budget_pps exceeded");
+		    "received message", "dropped",
+		    "rx_budget_pps or rx_budget_pps_per_source exceeded");
 }
 
 /*
@@ -332,49 +335,49 @@ static void report_rx_trouble(struct portd *d)
 }
 
 /*
- * Hostile traffic (issue 9): the per-port RX budget. A token bucket of
- * rx_budget_pps messages a second, holding at most a tenth of a second's
- * worth (at least 64): a message beyond it is read (so the socket
- * drains) but never parsed, and counted in budget_dropped. Messages from
+ * Hostile traffic (issue 9): the per-port RX budget (srclimit.h). Token
+ * buckets of rx_budget_pps messages a second for the port and
+ * rx_budget_pps_per_source for each sender (its network address: IP, or
+ * MAC on L2), holding a tenth of a second's worth: a message beyond
+ * either is read (so the socket drains) but never parsed, and counted in
+ * budget_dropped. One flooding host thus gets its own share, not the
+ * port's, and the downstream slaves' Delay_Req keep theirs. Messages from
  * the master the port follows pass whatever the budget (their
  * sourcePortIdentity, bytes 20..29, is looked at before anything else),
  * so a flood can take the budget but not the port's time.
  */
-static bool rx_budget_take(struct portd *d, const uint8_t *buf, ssize_t n,
-			   int64_t now)
+static bool from_parent(struct portd *d, const uint8_t *buf, ssize_t n)
 {
 	const struct port_identity *parent = port_core_parent(d->pc);
-	int64_t pps = d->port->rx_budget_pps, cost, cap, dt;
 
-	if (pps <= 0) {
+	return parent && n >= 30 &&
+	       !memcmp(buf + 20, parent->clockIdentity.id, 8) &&
+	       (buf[28] << 8 | buf[29]) == parent->portNumber;
+}
+
+static bool rx_budget_take(struct portd *d, const uint8_t *buf, ssize_t n,
+			   const uint8_t *src, uint8_t src_len, int64_t now)
+{
+	int pps = d->port->rx_budget_pps;
+	int per = d->port->rx_budget_pps_per_source;
+
+	if (pps <= 0 && per <= 0) {
 		return true;
 	}
-	if (parent && n >= 30 &&
-	    !memcmp(buf + 20, parent->clockIdentity.id, 8) &&
-	    (buf[28] << 8 | buf[29]) == parent->portNumber) {
+	if (from_parent(d, buf, n)) {
 		return true;
 	}
-	cost = NS_PER_SEC / pps;
-	if (cost < 1) {
-		cost = 1;
+	if (!d->rx_lim_init) {
+		d->rx_lim_init = true;
+		srclim_init(&d->rx_lim, per > 0 ? (uint32_t)per : 0,
+			    pps > 0 ? (uint32_t)pps : 0);
+		d->rx_lim.burst_ns = NS_PER_SEC / 10;
 	}
-	cap = cost * (pps / 10 > 64 ? pps / 10 : 64);
-	if (!d->budget_last_ns) {
-		d->budget_ns = cap;
-	} else {
-		dt = now - d->budget_last_ns;
-		d->budget_ns = dt >= cap ? cap :
-			       d->budget_ns + (dt > 0 ? dt : 0);
-		if (d->budget_ns > cap) {
-			d->budget_ns = cap;
-		}
-	}
-	d->budget_last_ns = now;
-	if (d->budget_ns < cost) {
+	if (!srclim_take(&d->rx_lim, srclim_key(src, src ? src_len : 0),
+			 now)) {
 		d->budget_dropped++;
 		return false;
 	}
-	d->budget_ns -= cost;
 	return true;
 }
 
@@ -408,6 +411,7 @@ static void on_rx(struct portd *d, int fd)
 	uint8_t buf[PTP_MSG_MAX];
 	struct xport_rx rx;
 	struct pev ev;
+	bool over = false;
 	ssize_t n;
 	int i, rc;
 
@@ -424,13 +428,21 @@ static void on_rx(struct portd *d, int fd)
 		memset(&ev, 0, sizeof(ev));
 		ev.type = PEV_RX;
 		ev.now_ns = portd_mono_ns();
-		if (!rx_budget_take(d, buf, n, ev.now_ns)) {
+		if (i % 16 == 0) {
+			over = cpub_over(d, ev.now_ns);
+		}
+		if (over && !from_parent(d, buf, n)) {
+			d->cpu_dropped++;
+			continue;
+		}
+		ev.u.rx.src = rx_src(&rx, xport_kind_of(d->x),
+				     &ev.u.rx.src_len);
+		if (!rx_budget_take(d, buf, n, ev.u.rx.src, ev.u.rx.src_len,
+				    ev.now_ns)) {
 			continue;
 		}
 		ev.u.rx.buf = buf;
 		ev.u.rx.len = (uint16_t)n;
-		ev.u.rx.src = rx_src(&rx, xport_kind_of(d->x),
-				     &ev.u.rx.src_len);
 		ev.u.rx.has_ts = rx.has_ts;
 		if (rx.has_ts) {
 			rc = to_port_time(d, rx.ts, &ev.u.rx.ts);
@@ -601,7 +613,8 @@ static void on_timer(void *arg, unsigned id)
 /*
  * Hostile traffic (issue 9): at exit, one line on stdout with what the
  * port received and what it did with it, by reason:
- *   counters iface=IF rx=N budget_dropped=N rx_err_short=N ... mgmt_...
+ *   counters iface=IF rx=N budget_dropped=N cpu_windows=N cpu_dropped=N
+ *   rx_err_short=N ... mgmt_...
  */
 static void print_counters(struct portd *d)
 {
@@ -625,8 +638,10 @@ static void print_counters(struct portd *d)
 		}							\
 	} while (0)
 
-	PUT("counters iface=%s rx=%" PRIu64 " budget_dropped=%" PRIu64,
-	    d->ifname, portd_sum64(c->rx, 16), d->budget_dropped);
+	PUT("counters iface=%s rx=%" PRIu64 " budget_dropped=%" PRIu64
+	    " cpu_windows=%" PRIu64 " cpu_dropped=%" PRIu64, d->ifname,
+	    portd_sum64(c->rx, 16), d->budget_dropped, d->cpu_windows,
+	    d->cpu_dropped);
 	for (i = 1; i < PTP_E_COUNT; i++) {
 		PUT(" rx_err_%s=%" PRIu64, err_names[i] ? err_names[i] : "?",
 		    c->rx_err[i]);
@@ -698,9 +713,11 @@ int portd_run(struct portd *d)
 			}
 		}
 		extra = d->mode->pollset(d, it + I_COUNT, I_MAX - I_COUNT);
+		now = portd_mono_ns();
 		rc = zmq_poll(it, I_COUNT + (int)extra,
-			      timers_timeout_ms(&d->tm, portd_mono_ns(),
-						POLL_MAX_MS));
+			      cpub_timeout_ms(d, now,
+					      timers_timeout_ms(&d->tm, now,
+								POLL_MAX_MS)));
 		if (rc < 0) {
 			if (errno == EINTR) {
 				continue;

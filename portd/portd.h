@@ -30,6 +30,7 @@
 #include "linkwatch.h"
 #include "port_core.h"
 #include "servo.h"
+#include "srclimit.h"
 #include "timers.h"
 #include "xport.h"
 
@@ -130,12 +131,22 @@ struct portd {
 	uint64_t seen_delay_rejected;
 	uint64_t seen_auth_drop[AUTH_E_COUNT];	/* issue 9 auth */
 
-	/* Hostile traffic (issue 9): the RX budget (a token bucket of
-	 * port->rx_budget_pps messages a second, in ns of budget) and the
-	 * core's hostile counters already reported. */
-	int64_t budget_ns;
-	int64_t budget_last_ns;
+	/* Hostile traffic (issue 9): the RX budget (port->rx_budget_pps
+	 * messages a second, rx_budget_pps_per_source of them from one
+	 * address) and the core's hostile counters already reported. */
+	struct srclim rx_lim;
+	bool rx_lim_init;
 	uint64_t budget_dropped;	/* messages read and dropped */
+	/* The CPU budget (cpubudget.c): */
+	int64_t cpu_win_ns;		/* window start (mono); 0: none */
+	int64_t cpu_win_start;		/* process CPU time then, ns */
+	bool cpu_filtered;		/* socket filters on till its end */
+	bool cpu_filter_err;		/* said once */
+	uint64_t cpu_windows;		/* windows that ran over budget */
+	uint64_t cpu_dropped;		/* queued messages dropped over the
+					 * budget (the filter's drops are
+					 * the kernel's, not counted) */
+	uint64_t seen_cpu_dropped;
 	uint64_t seen_budget_dropped;
 	uint64_t seen_not_acceptable;
 	uint64_t seen_master_lock;
@@ -196,6 +207,16 @@ const char *portd_where(const struct portd *d, const char *key, char *buf,
 
 /* loop.c */
 int portd_run(struct portd *d);
+
+/* The CPU budget, rx_cpu_budget (cpubudget.c): cpub_over() says whether
+ * the current window ran over it (and from then on filters the sockets
+ * till the window ends); cpub_timeout_ms() ends a filtered window when
+ * its time has come and shortens a poll timeout `ms` (-1: none) to it. */
+struct sock_filter;		/* <linux/filter.h>; prog holds 8 */
+bool cpub_over(struct portd *d, int64_t now);
+int cpub_timeout_ms(struct portd *d, int64_t now, int ms);
+unsigned cpub_filter(struct sock_filter *prog, unsigned off,
+		     const struct port_identity *parent);
 int64_t portd_mono_ns(void);
 /* Queue an event for the core, handled after the current action list. */
 void portd_defer(struct portd *d, const struct pev *ev);

@@ -4,10 +4,12 @@
 # ptp4l (priority1 10, masterOnly) is grandmaster on a bridge; two
 # `portd --standalone` (linreg servo, sim clocks) follow it:
 #   A  acceptable_master_table = true, acceptable_masters = ptp4l's
-#      clockIdentity, management_set = "deny" (the default)
+#      clockIdentity, management_set = "deny" (the default),
+#      rx_cpu_budget = 4 (% of a CPU: over it, a socket filter lets only
+#      ptp4l's messages in for the rest of each 100 ms window)
 #   B  no table (the standard's behaviour), management_set = "allow"
-# both with the default rx_budget_pps (10000). Once both are SLAVE and
-# LOCKED:
+# both with the default rx_budget_pps (10000, 1000 per sender). Once both
+# are SLAVE and LOCKED:
 #   1. pmc SET PRIORITY1 3 over the wire: both answer with
 #      MANAGEMENT_ERROR_STATUS and priority1 stays 128 (no data set is
 #      settable); A logs the refusal by policy, B does not.
@@ -25,6 +27,9 @@
 #      management refused/limited); kernel UDP receive drops; CPU and RSS
 #      of each portd over the flood; log lines per second.
 #   5. after the flood B comes back to ptp4l.
+#   6. a management flood (well-formed GETs from random identities, one
+#      host, MRATE/s): the operator's pmc from another host is answered by
+#      both (per-sender answer budget), the flood's excess is counted.
 . "$(dirname "$0")/portd-lib.sh"
 pl_need ptp4l pmc
 GEN=$TOOLS/hostile_gen
@@ -33,6 +38,8 @@ RATE=${HOSTILE_RATE:-20000}
 FLOOD=${HOSTILE_SECONDS:-60}
 QUIET=${HOSTILE_QUIET:-20}
 IDS=3000
+MRATE=${HOSTILE_MGMT_RATE:-3000}
+CPU_BUDGET=4	# A's rx_cpu_budget, percent of a CPU
 
 pl_ns p52br; BR=$PL_NS
 pl_ns p52gm; GM=$PL_NS
@@ -75,7 +82,7 @@ conf_port() {
 }
 pl_portd_conf "$PL_DIR/a.conf" a52 servo=linreg freq=20000 offset=200000
 conf_port "$PL_DIR/a.conf" "acceptable_master_table = true;" \
-	"acceptable_masters = \"$GM_DOT\";"
+	"acceptable_masters = \"$GM_DOT\";" "rx_cpu_budget = $CPU_BUDGET;"
 pl_portd_conf "$PL_DIR/b.conf" b52 servo=linreg freq=-15000 offset=-300000
 conf_port "$PL_DIR/b.conf" "management_set = \"allow\";"
 pl_portd "$NA" "$PL_DIR/a.conf" a52 a; A_PID=$PL_PID
@@ -111,6 +118,7 @@ echo "A true error, quiet: n $qn mean $qmean rms $qrms max $qmax ns"
 # ---- 3. the flood ------------------------------------------------------
 # cpu_ticks PID: utime + stime (clock ticks); rss_kb PID.
 cpu_ticks() { awk '{ print $14 + $15 }' "/proc/$1/stat"; }
+ut_st() { awk '{ print "utime " $14 " stime " $15 }' "/proc/$1/stat"; }
 rss_kb() { awk '$1 == "VmRSS:" { print $2 }' "/proc/$1/status"; }
 udp_drops() {
 	ip netns exec "$1" cat /proc/net/snmp | awk '/^Udp:/ {
@@ -124,11 +132,13 @@ a_sum0=$(pl_nsum "$PL_DIR/a.out"); b_sum0=$(pl_nsum "$PL_DIR/b.out")
 a_cpu0=$(cpu_ticks "$A_PID"); b_cpu0=$(cpu_ticks "$B_PID")
 a_rss0=$(rss_kb "$A_PID"); b_rss0=$(rss_kb "$B_PID")
 a_drop0=$(udp_drops "$NA"); b_drop0=$(udp_drops "$NB")
+echo "before: A $(ut_st "$A_PID"), B $(ut_st "$B_PID") (ticks)"
 f0=$(pl_now)
 ip netns exec "$NH" "$GEN" -i h52 --rate "$RATE" --seconds "$FLOOD" \
 	--ids "$IDS" --seed 52 >"$PL_DIR/gen.out" 2>&1
 f1=$(pl_now)
 a_cpu1=$(cpu_ticks "$A_PID"); b_cpu1=$(cpu_ticks "$B_PID")
+echo "after:  A $(ut_st "$A_PID"), B $(ut_st "$B_PID") (ticks)"
 a_rss1=$(rss_kb "$A_PID"); b_rss1=$(rss_kb "$B_PID")
 a_drop1=$(udp_drops "$NA"); b_drop1=$(udp_drops "$NB")
 a_sum1=$(pl_nsum "$PL_DIR/a.out"); b_sum1=$(pl_nsum "$PL_DIR/b.out")
@@ -140,7 +150,8 @@ el=$(awk -v a="$f0" -v b="$f1" 'BEGIN { printf "%.1f", b - a }')
 hz=$(getconf CLK_TCK)
 cpu() { awk -v a="$1" -v b="$2" -v hz="$hz" -v s="$el" \
 	'BEGIN { printf "%.1f", 100 * (b - a) / hz / s }'; }
-echo "A: cpu $(cpu "$a_cpu0" "$a_cpu1") % over the flood, rss $a_rss0 -> $a_rss1 kB, kernel UDP receive drops $((a_drop1 - a_drop0))"
+a_cpu=$(cpu "$a_cpu0" "$a_cpu1")
+echo "A: cpu $a_cpu % over the flood (rx_cpu_budget $CPU_BUDGET), rss $a_rss0 -> $a_rss1 kB, kernel UDP receive drops $((a_drop1 - a_drop0))"
 echo "B: cpu $(cpu "$b_cpu0" "$b_cpu1") % over the flood, rss $b_rss0 -> $b_rss1 kB, kernel UDP receive drops $((b_drop1 - b_drop0))"
 a_lps=$(awk -v n=$((a_err1 - a_err0)) -v s="$el" 'BEGIN { printf "%.2f", n / s }')
 b_lps=$(awk -v n=$((b_err1 - b_err0)) -v s="$el" 'BEGIN { printf "%.2f", n / s }')
@@ -201,6 +212,47 @@ t_check "A converged after the flood (last 3 offsets within 10 us)" \
 	t_wait_for 20 pl_converged "$PL_DIR/a.out" 3 10000
 echo "A's last offsets: $(pl_sum_col "$PL_DIR/a.out" offset_ns 5 | tr '\n' ' ')"
 
+# ---- 6. a management flood from one host ----------------------------------
+# Well-formed GET DEFAULT_DATA_SET to all clocks, each from a random
+# identity, MRATE/s from the hostile host; meanwhile the operator's pmc
+# (the grandmaster's host) asks 5 times. Each portd answers one address
+# 20 times a second at most and 100 in all (port_core.h), so the flood
+# gets its 20 and the operator its answers; a port-wide budget alone
+# would leave pmc about 1 answer in 30.
+echo "== management flood: GETs from one host, $MRATE/s"
+ip netns exec "$NH" "$GEN" -i h52 --mgmt-get --ids 0 --rate "$MRATE" \
+	--seconds 60 --seed 53 >"$PL_DIR/gen-mgmt.out" 2>&1 &
+MG_PID=$!
+T_PIDS+=("$MG_PID")
+sleep 2
+# pmc's first request has sequenceId 0; the flood's answers (multicast,
+# as every management answer, so pmc prints them too: 20 a second from
+# each port) carry the flood's random sequenceIds. pmc in batch mode
+# exits after 100 ms without a message, which those answers never leave
+# it: it is stopped after 3 s (it flushes every message it prints).
+a_ok=0 b_ok=0
+for i in 1 2 3 4 5; do
+	o=$PL_DIR/pmc-flood-$i.out
+	ip netns exec "$GM" timeout 3 pmc -b 1 -i g52 -4 \
+		'GET DEFAULT_DATA_SET' >"$o" 2>&1
+	grep -qE "^[[:space:]]+$A_DOT-1 seq 0 RESPONSE MANAGEMENT DEFAULT_DATA_SET" \
+		"$o" && a_ok=$((a_ok + 1))
+	grep -qE "^[[:space:]]+$B_DOT-1 seq 0 RESPONSE MANAGEMENT DEFAULT_DATA_SET" \
+		"$o" && b_ok=$((b_ok + 1))
+done
+echo "flood answers pmc printed (not its own): $(cat "$PL_DIR"/pmc-flood-*.out |
+	grep -cE 'seq [1-9][0-9]* RESPONSE') in 5 x 3 s"
+
+t_check "management flood still running during pmc's questions" \
+	kill -0 "$MG_PID"
+pl_stop "$MG_PID"
+cat "$PL_DIR/gen-mgmt.out"
+echo "operator's pmc during the management flood: A answered $a_ok of 5, B $b_ok of 5"
+t_check "A answered the operator during the management flood ($a_ok of 5)" \
+	test "$a_ok" -ge 4
+t_check "B answered the operator during the management flood ($b_ok of 5)" \
+	test "$b_ok" -ge 4
+
 # ---- 4. the counters ----------------------------------------------------
 pl_stop "$A_PID"
 pl_stop "$B_PID"
@@ -209,12 +261,18 @@ for who in a b; do
 done
 ctr() { grep '^counters ' "$PL_DIR/$1.out" | tr ' ' '\n' |
 	awk -F= -v k="$2" '$1 == k { print $2 }'; }
-t_check "A counted Announces of senders not acceptable" \
-	test "$(ctr a not_acceptable)" -gt $((RATE * FLOOD / 10))
+t_check "A counted Announces of senders not acceptable (> $((FLOOD * 50)))" \
+	test "$(ctr a not_acceptable)" -gt $((FLOOD * 50))
 t_check "B has no acceptable master table (nothing counted)" \
 	test "$(ctr b not_acceptable)" -eq 0
 t_check "A dropped beyond its budget (rx_budget_pps 10000)" \
 	test "$(ctr a budget_dropped)" -gt 0
+t_check "B dropped beyond its per-sender budget (1000/s of $RATE/s from one host)" \
+	test "$(ctr b budget_dropped)" -gt $((FLOOD * (RATE - 1000) * 9 / 10))
+t_check "A dropped beyond its CPU budget ($(ctr a cpu_dropped))" \
+	test "$(ctr a cpu_dropped)" -gt 0
+t_check "A's CPU over the flood ($a_cpu %) <= its budget $CPU_BUDGET + 1" \
+	pl_le "$a_cpu" $((CPU_BUDGET + 1))
 t_check "A counted rejected messages by reason (short, version, length, type, timestamp)" \
 	test "$(ctr a rx_err_short)" -gt 0 -a "$(ctr a rx_err_version)" -gt 0 \
 	-a "$(ctr a rx_err_length)" -gt 0 -a "$(ctr a rx_err_type)" -gt 0 \
@@ -222,6 +280,10 @@ t_check "A counted rejected messages by reason (short, version, length, type, ti
 t_check "A refused management SET/COMMAND by policy" \
 	test "$(ctr a mgmt_refused)" -gt 0
 t_check "B refused none by policy" test "$(ctr b mgmt_refused)" -eq 0
+for who in a b; do
+	t_check "${who^^}: the management flood was limited ($(ctr $who mgmt_limited) dropped)" \
+		test "$(ctr $who mgmt_limited)" -gt 1000
+done
 t_check "management answers bounded: A <= 100/s over the flood" \
 	test "$(ctr a mgmt_answered)" -le $((100 * (FLOOD + QUIET + 120)))
 t_check "A: log lines/s during the flood bounded ($a_lps <= 10)" \

@@ -6,7 +6,7 @@
  * interface.
  *
  *   hostile_gen -i IF [--rate R] [--seconds S] [--ids N] [--pool P]
- *               [--domain D] [--seed N]
+ *               [--domain D] [--seed N] [--mgmt-get]
  *
  * Efficient enough for 20,000+ packets/s on a loaded core: every packet
  * is built once, at start, in a pool of P (default 8192); the send loop
@@ -32,6 +32,10 @@
  *               with absurd TLVs: wrong type, length 0, 1, odd, past the
  *               end, unknown ids, SETs of every data set with garbage
  *   other_domain valid messages of domain 1..255 (foreign domain)
+ *
+ * With --mgmt-get the pool is only well-formed GET DEFAULT_DATA_SET
+ * requests to all clocks from random identities (kind mgmt_get): a
+ * management flood from one host, for the per-sender answer budget.
  *
  * Multicast loopback is off, so a ptp4l on the sending host does not hear
  * it. Prints at the end:
@@ -68,12 +72,15 @@ enum kind {
 	K_ABSURD_TS,
 	K_MGMT,
 	K_OTHER_DOMAIN,
+	K_MGMT_GET,		/* --mgmt-get only */
 	K_COUNT
 };
+#define K_MIX	K_MGMT_GET	/* the kinds of the ordinary pool */
 
 static const char *const kind_names[K_COUNT] = {
 	"announce", "random", "truncated", "bad_length", "bad_version",
 	"bad_type", "bad_tlv", "absurd_ts", "mgmt", "other_domain",
+	"mgmt_get",
 };
 
 struct pkt {
@@ -93,6 +100,7 @@ struct opts {
 	int domain;
 	unsigned long long seed;
 	const char *dump;
+	bool mgmt_get;
 };
 
 static unsigned long long rng;
@@ -287,6 +295,27 @@ static void make_mgmt(struct pkt *p)
 	}
 }
 
+/* A well-formed GET DEFAULT_DATA_SET to every clock and port, as pmc asks
+ * it, from a random identity: the request a management flood is made
+ * of (--mgmt-get). */
+static void make_mgmt_get(struct pkt *p)
+{
+	static const uint8_t tlv[6] = { 0x00, 0x01, 0x00, 0x02, 0x20, 0x00 };
+	struct ptp_msg m;
+
+	hdr(&m, PTP_MANAGEMENT, 0);
+	m.hdr.logMessageInterval = 0x7F;
+	memset(&m.body.management.targetPortIdentity, 0xFF, 10);
+	m.body.management.startingBoundaryHops = 1;
+	m.body.management.boundaryHops = 1;
+	m.body.management.actionField = PTP_MGMT_GET;
+	m.tlv = tlv;
+	m.tlv_len = sizeof(tlv);
+	if (pack(p, &m) < 0) {
+		p->len = 0;
+	}
+}
+
 static void make_bad_tlv(struct pkt *p)
 {
 	uint8_t tlv[128];
@@ -381,6 +410,9 @@ static void make_pkt(struct pkt *p, enum kind k, int domain)
 	case K_OTHER_DOMAIN:
 		make_valid(p, 1 + (int)rndn(255));
 		break;
+	case K_MGMT_GET:
+		make_mgmt_get(p);
+		break;
 	case K_COUNT:
 		break;
 	}
@@ -402,7 +434,10 @@ static void usage(FILE *f)
 "  -d, --domain D      domain of the Announces (default 0)\n"
 "  -s, --seed N        random seed (default 1)\n"
 "  -D, --dump FILE     write the pool to FILE (each packet: 2 bytes of\n"
-"                      length, big endian, then the packet) and exit\n");
+"                      length, big endian, then the packet) and exit\n"
+"  -M, --mgmt-get      send only well-formed GET DEFAULT_DATA_SET\n"
+"                      requests to all clocks, each from a random\n"
+"                      identity (a management flood); --ids 0\n");
 }
 
 static int parse(int argc, char **argv, struct opts *o)
@@ -416,12 +451,13 @@ static int parse(int argc, char **argv, struct opts *o)
 		{ "domain", required_argument, NULL, 'd' },
 		{ "seed", required_argument, NULL, 's' },
 		{ "dump", required_argument, NULL, 'D' },
+		{ "mgmt-get", no_argument, NULL, 'M' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
 	int c;
 
-	while ((c = getopt_long(argc, argv, "i:r:t:n:p:d:s:D:h", lo,
+	while ((c = getopt_long(argc, argv, "i:r:t:n:p:d:s:D:Mh", lo,
 				NULL)) != -1) {
 		switch (c) {
 		case 'i':
@@ -447,6 +483,9 @@ static int parse(int argc, char **argv, struct opts *o)
 			break;
 		case 'D':
 			o->dump = optarg;
+			break;
+		case 'M':
+			o->mgmt_get = true;
 			break;
 		case 'h':
 			usage(stdout);
@@ -528,7 +567,8 @@ int main(int argc, char **argv)
 	}
 	for (k = 0; k < o.pool; k++) {
 		make_pkt(&pool[k], k < o.ids ? K_ANNOUNCE :
-			 (enum kind)(1 + (k - o.ids) % (K_COUNT - 1)),
+			 o.mgmt_get ? K_MGMT_GET :
+			 (enum kind)(1 + (k - o.ids) % (K_MIX - 1)),
 			 o.domain);
 	}
 	for (k = o.pool - 1; k > 0; k--) {	/* Fisher-Yates */

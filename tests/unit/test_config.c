@@ -171,10 +171,10 @@ Test(config, schema_is_sane)
 				 per_scope[3]));
 	/* The brief's key count per scope: drift shows up here. */
 	/* (issue 9 auth: +1 clock sa_file, +3 port auth_policy, spp,
-	 * active_key_id; hostile: +5 port keys; privs: +3 ipc user, group,
-	 * seccomp) */
+	 * active_key_id; hostile: +5 port keys, +2 rx_budget_pps_per_source, rx_cpu_budget;
+	 * privs: +3 ipc user, group, seccomp) */
 	cr_assert_eq(per_scope[MCONF_SCOPE_CLOCK], 21 + 1);
-	cr_assert_eq(per_scope[MCONF_SCOPE_PORT], 22 + 3 + 5);
+	cr_assert_eq(per_scope[MCONF_SCOPE_PORT], 22 + 3 + 5 + 2);
 	cr_assert_eq(per_scope[MCONF_SCOPE_IPC], 2 + 3);
 	cr_assert_eq(per_scope[MCONF_SCOPE_LOGGING], 3);
 	cr_assert_null(mconf_schema_find(MCONF_SCOPE_CLOCK, "interface"));
@@ -770,6 +770,12 @@ Test(config, acceptable_masters)
 	cfgt_expect_err("ports = (\n{ interface = \"eth1\";\n"
 			"rx_budget_pps = -1; }\n);\n",
 			"t.conf:3: ports[0].rx_budget_pps:", NULL);
+	cfgt_expect_err("ports = (\n{ interface = \"eth1\";\n"
+			"rx_budget_pps_per_source = 1000001; }\n);\n",
+			"t.conf:3: ports[0].rx_budget_pps_per_source:", NULL);
+	cfgt_expect_err("ports = (\n{ interface = \"eth1\";\n"
+			"rx_cpu_budget = 101; }\n);\n",
+			"t.conf:3: ports[0].rx_cpu_budget:", NULL);
 }
 
 Test(config, slave_only_with_master_only)

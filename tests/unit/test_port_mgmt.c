@@ -29,6 +29,35 @@ static const struct port_identity mg_all = {
 
 /* A management message from pmc; zero_len: bytes of zero data (pmc
  * 3.1.1 sends the data set's size), 0 for an empty TLV. */
+/* mg_send from another sender: its identity and (when addr) the network
+ * address the transport gives (4 bytes, IPv4). */
+static void mg_send_from(struct pt *t, const struct port_identity *from,
+			 const uint8_t *addr, uint16_t id)
+{
+	uint8_t tlv[128], buf[PTP_MSG_MAX];
+	struct pev ev = { .type = PEV_RX };
+	struct tlv_writer w;
+	struct ptp_msg m;
+	int len;
+
+	tlv_writer_init(&w, tlv, sizeof(tlv));
+	cr_assert_eq(mgmt_put_empty(&w, id), 0);
+	pt_msg(&m, PTP_MANAGEMENT, from, 42);
+	m.body.management.targetPortIdentity = mg_all;
+	m.body.management.startingBoundaryHops = 1;
+	m.body.management.boundaryHops = 1;
+	m.body.management.actionField = PTP_MGMT_GET;
+	m.tlv = tlv;
+	m.tlv_len = (uint16_t)w.len;
+	len = ptp_msg_pack(&m, buf, sizeof(buf));
+	cr_assert_gt(len, 0);
+	ev.u.rx.buf = buf;
+	ev.u.rx.len = (uint16_t)len;
+	ev.u.rx.src = addr;
+	ev.u.rx.src_len = addr ? 4 : 0;
+	pt_ev(t, &ev);
+}
+
 static void mg_send(struct pt *t, uint8_t action, uint16_t id,
 		    const struct port_identity *target, uint8_t start,
 		    uint8_t hops, uint16_t zero_len)
@@ -441,10 +470,10 @@ Test(port_mgmt, set_and_command_refused_by_default)
 	pt_destroy(&t);
 }
 
-/* A flood of requests at one instant: PORT_MGMT_ANSWERS_PER_S answered,
- * the rest dropped unanswered and counted; half a second later half as
- * many again. */
-Test(port_mgmt, answers_bounded_per_second)
+/* A flood of requests from one sender at one instant:
+ * PORT_MGMT_ANSWERS_PER_SRC answered, the rest dropped unanswered and
+ * counted; half a second later half as many again. */
+Test(port_mgmt, answers_bounded_per_sender)
 {
 	const struct port_counters *c;
 	unsigned i, sent = 0;
@@ -457,15 +486,70 @@ Test(port_mgmt, answers_bounded_per_second)
 			1, 1, 0);
 		sent += pt_count(&t.out, PACT_SEND);
 	}
-	cr_assert_eq(sent, PORT_MGMT_ANSWERS_PER_S);
-	cr_assert_eq(c->mgmt_answered, PORT_MGMT_ANSWERS_PER_S);
-	cr_assert_eq(c->mgmt_limited, 1000 - PORT_MGMT_ANSWERS_PER_S);
+	cr_assert_eq(sent, PORT_MGMT_ANSWERS_PER_SRC);
+	cr_assert_eq(c->mgmt_answered, PORT_MGMT_ANSWERS_PER_SRC);
+	cr_assert_eq(c->mgmt_limited, 1000 - PORT_MGMT_ANSWERS_PER_SRC);
 	t.now += NS_PER_SEC / 2;
 	for (i = 0, sent = 0; i < 1000; i++) {
 		mg_send(&t, PTP_MGMT_GET, MID_NULL_PTP_MANAGEMENT, &mg_all,
 			1, 1, 0);
 		sent += pt_count(&t.out, PACT_SEND);
 	}
-	cr_assert_eq(sent, PORT_MGMT_ANSWERS_PER_S / 2);
+	cr_assert_eq(sent, PORT_MGMT_ANSWERS_PER_SRC / 2);
+	pt_destroy(&t);
+}
+
+/* Many senders (by identity, no address given): the port's total. */
+Test(port_mgmt, answers_bounded_per_second)
+{
+	const struct port_counters *c;
+	struct port_identity from = mg_pmc;
+	unsigned i, j, sent = 0;
+	struct pt t;
+
+	mg_setup(&t, DM_E2E);
+	c = port_core_counters(t.pc);
+	for (i = 0; i < 30; i++) {
+		from.portNumber = (uint16_t)(100 + i);
+		for (j = 0; j < PORT_MGMT_ANSWERS_PER_SRC; j++) {
+			mg_send_from(&t, &from, NULL, MID_NULL_PTP_MANAGEMENT);
+			sent += pt_count(&t.out, PACT_SEND);
+		}
+	}
+	cr_assert_eq(sent, PORT_MGMT_ANSWERS_PER_S);
+	cr_assert_eq(c->mgmt_limited,
+		     30 * PORT_MGMT_ANSWERS_PER_SRC - PORT_MGMT_ANSWERS_PER_S);
+	pt_destroy(&t);
+}
+
+/* A flood from one address (every request from another identity, as a
+ * forger sends them) leaves another host its answers: 1000 requests a
+ * second for 5 s from 10.0.0.66, and an operator's pmc at 10.0.0.7 asks
+ * once a second, answered each time (one port-wide bucket answered it
+ * about 1 time in 10). */
+Test(port_mgmt, flood_from_one_address_leaves_the_operator_answered)
+{
+	static const uint8_t flood_ip[4] = { 10, 0, 0, 66 };
+	static const uint8_t pmc_ip[4] = { 10, 0, 0, 7 };
+	struct port_identity from = mg_pmc;
+	unsigned i, flood = 0, op = 0;
+	struct pt t;
+
+	mg_setup(&t, DM_E2E);
+	for (i = 0; i < 5000; i++) {
+		t.now += NS_PER_SEC / 1000;
+		from.clockIdentity.id[7] = (uint8_t)i;
+		from.portNumber = (uint16_t)i;
+		mg_send_from(&t, &from, flood_ip, MID_NULL_PTP_MANAGEMENT);
+		flood += pt_count(&t.out, PACT_SEND);
+		if (i % 1000 == 999) {
+			mg_send_from(&t, &mg_pmc, pmc_ip,
+				     MID_DEFAULT_DATA_SET);
+			op += pt_count(&t.out, PACT_SEND);
+		}
+	}
+	cr_assert_eq(op, 5, "the operator got %u answers of 5", op);
+	cr_assert_leq(flood, PORT_MGMT_ANSWERS_PER_SRC * 6,
+		      "the flood got %u answers", flood);
 	pt_destroy(&t);
 }
