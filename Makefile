@@ -7,6 +7,7 @@
 #                     FUZZ_RUNS executions (10 million), whichever first
 #   make demo         the network-namespace lab demo
 #   make install      PREFIX=/usr/local DESTDIR= SYSCONFDIR=/etc
+#   make man          regenerate man/*.[158] (meridian.conf.5 from the schema)
 #   make clean
 #
 # Layers run by `make check`, each closing with its own summary line:
@@ -87,6 +88,16 @@ endef
 $(foreach p,$(PROGRAMS),$(eval $(call PROGRAM_RULES,$(p))))
 EXTRA_LIBS_ptp-top := -lncurses
 
+# meridian.conf(5) is printed from the config schema by a build tool (never
+# installed); `make man` regenerates every page in man/ (committed), and
+# tests/integration/56-man-pages.sh fails when they differ from fresh ones.
+GEN_MAN_CONF := $(BUILD)/man/gen-man-conf
+MAN_PAGES  := man/meridian.8 man/portd.8 man/bmcad.8 man/clockd.8 \
+              man/ptp-top.1 man/meridian.conf.5
+$(GEN_MAN_CONF): $(BUILD)/man/gen-man-conf.o $(LIB) $(CORE_LIB)
+	@mkdir -p $(@D)
+	$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS)
+
 # Test helper programs: one tests/tools/NAME.c each.
 TOOL_SRC   := $(wildcard tests/tools/*.c)
 TOOLS      := $(patsubst tests/tools/%.c,$(BUILD)/tests/tools/%,$(TOOL_SRC))
@@ -103,12 +114,14 @@ FUZZ_FLAGS := -fsanitize=fuzzer-no-link,address,undefined \
               -fno-sanitize-recover=all -fno-omit-frame-pointer
 
 .PHONY: all deps check unit unit-asan fuzz-check fuzz integration bench \
-        asan demo install clean tools core-check sim-report sim-asan
+        asan demo install clean tools core-check sim-report sim-asan \
+        man man-check
 .DEFAULT_GOAL := all
 # Keep intermediate objects (fuzz and tool objects come from chained rules).
 .SECONDARY:
 
-all: $(BUILD)/.deps-ok $(CORE_LIB) $(BUILD)/.core-ok $(LIB) $(BINS) tools
+all: $(BUILD)/.deps-ok $(CORE_LIB) $(BUILD)/.core-ok $(LIB) $(BINS) tools \
+     $(GEN_MAN_CONF)
 tools: $(TOOLS)
 
 # Install missing Debian packages once (scripts/install-deps is idempotent).
@@ -223,11 +236,22 @@ sim-report: $(SIM_BIN)
 demo: all
 	@scripts/demo
 
+# Regenerate the committed pages; man-check: the man-page test alone.
+man: $(BINS) $(GEN_MAN_CONF)
+	@man/gen-pages $(BUILD) man
+
+man-check: all
+	@tests/integration/run tests/integration/56-man-pages.sh
+
 install: all
 	install -d $(DESTDIR)$(PREFIX)/sbin $(DESTDIR)$(PREFIX)/bin
 	for b in $(BINS); do \
 	  case $$b in */ptp-top) d=bin ;; *) d=sbin ;; esac; \
 	  install -m 0755 $$b $(DESTDIR)$(PREFIX)/$$d/; \
+	done
+	for s in 1 5 8; do install -d $(DESTDIR)$(PREFIX)/share/man/man$$s; done
+	for p in $(MAN_PAGES); do \
+	  install -m 0644 $$p $(DESTDIR)$(PREFIX)/share/man/man$${p##*.}/; \
 	done
 	install -d $(DESTDIR)$(SYSCONFDIR)/meridian
 	install -m 0644 conf/meridian.conf \
