@@ -39,7 +39,7 @@ OPT       := -O2
 endif
 
 PKGS      := libconfig libnl-3.0 libnl-route-3.0 libnl-genl-3.0 libzmq \
-             nettle libcap-ng libseccomp
+             nettle libcap-ng libseccomp libsystemd
 PKG_CFLAGS = $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
 PKG_LIBS   = $(shell pkg-config --libs $(PKGS) 2>/dev/null)
 
@@ -170,7 +170,8 @@ $(BUILD)/tests/tools/%: $(BUILD)/tests/tools/%.o $(LIB) $(CORE_LIB)
 
 # (tests/sim/figures.c: the simulator's pure figures, unit-tested too)
 $(UNIT_BIN): $(patsubst %.c,$(BUILD)/%.o,$(UNIT_SRC)) \
-             $(BUILD)/tests/sim/figures.o $(LIB) $(CORE_LIB)
+             $(BUILD)/tests/sim/figures.o $(BUILD)/supervisor/notify.o \
+             $(LIB) $(CORE_LIB)
 	@mkdir -p $(@D)
 	$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS) -lcriterion
 

@@ -7,8 +7,10 @@
 #include <poll.h>
 #include <stdarg.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -20,6 +22,9 @@ int log_level_ = LOG_NOTICE;
 static char log_ident[64] = "meridian";
 static enum log_dest log_dest_ = LOG_DEST_STDERR;
 static uint64_t log_dropped_;	/* lines stderr had no room for */
+static bool log_journal_;	/* stderr is journald's: "<N>" prefixes */
+
+static void log_write(const char *buf, size_t len);
 
 static const char *const level_names[] = {
 	"emerg", "alert", "crit", "err", "warning", "notice", "info", "debug",
@@ -55,9 +60,74 @@ void log_init(const char *ident, enum log_dest dest, int level)
 		closelog();
 	snprintf(log_ident, sizeof(log_ident), "%s", ident ? ident : "meridian");
 	log_dest_ = dest;
+	log_journal_ = dest == LOG_DEST_STDERR &&
+		       log_is_journal_stream(getenv("JOURNAL_STREAM"),
+					     STDERR_FILENO);
 	log_set_level(level);
 	if (dest == LOG_DEST_SYSLOG)
 		openlog(log_ident, LOG_PID | LOG_NDELAY, LOG_DAEMON);
+}
+
+/*
+ * systemd connects a service's stderr to journald and says so in
+ * JOURNAL_STREAM ("DEV:INODE" of that stream): a line starting "<N>" is
+ * then filed under priority N (sd-daemon(3)). Only when fd is that very
+ * stream: a child whose stderr is the supervisor's pipe inherits the
+ * variable but must not prefix.
+ */
+bool log_is_journal_stream(const char *env, int fd)
+{
+	unsigned long long dev, ino;
+	struct stat st;
+
+	if (!env || sscanf(env, "%llu:%llu", &dev, &ino) != 2 ||
+	    fstat(fd, &st) < 0) {
+		return false;
+	}
+	return (unsigned long long)st.st_dev == dev &&
+	       (unsigned long long)st.st_ino == ino;
+}
+
+int log_line_level(const char *l, size_t n)
+{
+	/* "portd[eth1][12.345]: info: ...": the first "]: " ends the ident */
+	const char *p = memmem(l, n, "]: ", 3);
+	size_t rest, k;
+	unsigned i;
+
+	if (!p || memchr(l, ' ', (size_t)(p - l))) {
+		return -1;	/* not the ident: it has no space */
+	}
+	rest = n - (size_t)(p - l);
+	p += 3;
+	rest -= 3;
+	for (i = 0; i < sizeof(level_names) / sizeof(level_names[0]); i++) {
+		k = strlen(level_names[i]);
+		if (rest > k && !memcmp(p, level_names[i], k) && p[k] == ':') {
+			return (int)i;
+		}
+	}
+	return -1;
+}
+
+void log_line_at(int level, const char *buf, size_t len)
+{
+	char out[1536];
+	int n;
+
+	if (!log_journal_) {
+		log_write(buf, len);
+		return;
+	}
+	n = snprintf(out, sizeof(out), "<%d>%.*s", level & 7, (int)len, buf);
+	if (n <= 0) {
+		return;
+	}
+	if ((size_t)n >= sizeof(out)) {
+		n = (int)sizeof(out) - 1;
+		out[n - 1] = '\n';
+	}
+	log_write(out, (size_t)n);
 }
 
 void log_set_level(int level)
@@ -138,19 +208,22 @@ static void log_vmsg(int level, const char *fmt, va_list ap)
 		return;
 	}
 	struct timespec ts;
-	char out[1280];
+	char out[1280], jp[8] = "";
 	int n;
 
+	if (log_journal_) {
+		snprintf(jp, sizeof(jp), "<%d>", level & 7);
+	}
 	clock_gettime(CLOCK_MONOTONIC, &ts);
 	if (log_dropped_) {
-		n = snprintf(out, sizeof(out), "%s[%lld.%03ld]: %s: %s (%" PRIu64
-			     " earlier log lines dropped: stderr was full)\n",
-			     log_ident, (long long)ts.tv_sec,
+		n = snprintf(out, sizeof(out), "%s%s[%lld.%03ld]: %s: %s (%"
+			     PRIu64 " earlier log lines dropped: stderr was "
+			     "full)\n", jp, log_ident, (long long)ts.tv_sec,
 			     ts.tv_nsec / 1000000, level_names[level & 7], line,
 			     log_dropped_);
 	} else {
-		n = snprintf(out, sizeof(out), "%s[%lld.%03ld]: %s: %s\n",
-			     log_ident, (long long)ts.tv_sec,
+		n = snprintf(out, sizeof(out), "%s%s[%lld.%03ld]: %s: %s\n",
+			     jp, log_ident, (long long)ts.tv_sec,
 			     ts.tv_nsec / 1000000, level_names[level & 7],
 			     line);
 	}

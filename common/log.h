@@ -43,6 +43,13 @@ extern int log_level_;
  * dropped and counted like a log line when stderr has no room (the
  * supervisor relaying its children's lines). */
 void log_line(const char *buf, size_t len);
+/* log_line() at a syslog level: "<N>" first when stderr is journald's. */
+void log_line_at(int level, const char *buf, size_t len);
+/* The level of a line written by log_msg() ("ident[s.ms]: level: ..."),
+ * -1 when it has none (a summary line, another program's output). */
+int log_line_level(const char *l, size_t n);
+/* true when env ("DEV:INODE", $JOURNAL_STREAM) names fd's file. */
+bool log_is_journal_stream(const char *env, int fd);
 /* Lines dropped since the last one written because stderr (a pipe) had
  * no room: logging never blocks the caller. */
 uint64_t log_dropped(void);

@@ -152,8 +152,14 @@ struct child *child_by_name(struct sup *s, const char *name)
 static void emit(const struct sup *s, const struct child *c, const char *l,
 		 size_t n, bool cut)
 {
+	/* the child's own level, info for lines without (summaries) */
+	int lvl = log_line_level(l, n);
+
+	if (lvl < 0) {
+		lvl = LOG_INFO;
+	}
 	if (s->opts.syslog || s->cfg.logging.syslog) {
-		syslog(LOG_NOTICE, "%s%.*s%s", c->prefix, (int)n, l,
+		syslog(lvl, "%s%.*s%s", c->prefix, (int)n, l,
 		       cut ? " [line cut]" : "");
 		return;
 	}
@@ -170,7 +176,7 @@ static void emit(const struct sup *s, const struct child *c, const char *l,
 		k = (int)sizeof(out) - 1;
 		out[k - 1] = '\n';
 	}
-	log_line(out, (size_t)k);
+	log_line_at(lvl, out, (size_t)k);
 }
 
 /* Take n octets of a child's output: whole lines out, a partial one kept;

@@ -137,6 +137,8 @@ static unsigned forward(struct sup *s, void *from, void *to, bool up,
 			}
 		} else if (up && frame == 1 && !more && tlen) {
 			note_heartbeat(s, topic, tlen, &m);
+			notify_bus(s, topic, tlen, zmq_msg_data(&m),
+				   zmq_msg_size(&m));
 		}
 		if (!failed &&
 		    zmq_msg_send(&m, to, (more ? ZMQ_SNDMORE : 0) |

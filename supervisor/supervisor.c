@@ -258,6 +258,7 @@ int sup_setup(struct sup *s)
 	if (rc < 0) {
 		return rc;
 	}
+	notify_init(s);
 	s->start_ns = daemon_mono_ns();
 	s->next_pub_ns = s->start_ns;
 	pr_notice("meridian: %d port%s, run directory %s, daemons from %s",
@@ -511,6 +512,7 @@ static void begin_stop(struct sup *s, const char *why)
 	s->kill_at_ns = daemon_mono_ns() + SUP_STOP_GRACE_MS * MS;
 	children_signal(s, SIGTERM);
 	publish_all(s);
+	notify_stopping(s);
 }
 
 static void on_signal(struct sup *s)
@@ -569,6 +571,9 @@ int sup_run(struct sup *s)
 		if (children_next_event(s) < next) {
 			next = children_next_event(s);
 		}
+		if (notify_next_event(s) < next) {
+			next = notify_next_event(s);
+		}
 		if (s->stopping && !s->killed_all && s->kill_at_ns < next) {
 			next = s->kill_at_ns;
 		}
@@ -612,6 +617,7 @@ int sup_run(struct sup *s)
 			}
 			publish_all(s);
 		}
+		notify_tick(s, now);
 	}
 	pr_notice("meridian: stopped (forwarded %" PRIu64 " messages, %"
 		  PRIu64 " subscriptions, %" PRIu64 " errors)",

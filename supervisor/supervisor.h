@@ -20,6 +20,7 @@
 
 #include "config.h"
 #include "ipc.h"
+#include "notify.h"
 #include "privs.h"
 
 #ifndef MERIDIAN_VERSION
@@ -116,6 +117,8 @@ struct sup {
 	int64_t stop_ns;
 	int64_t kill_at_ns;		/* stopping: SIGKILL what remains */
 	bool killed_all;
+
+	struct notify nt;		/* systemd (notify.c) */
 };
 
 /* supervisor.c */
