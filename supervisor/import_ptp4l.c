@@ -45,7 +45,7 @@ enum how {
 	H_SDO,		/* transportSpecific: majorSdoId into sdo_id */
 	H_TSTAMP,	/* time_stamping */
 	H_LEVEL,	/* logging_level 0..7 */
-	H_SAME,		/* map[].from values: what meridian does anyway */
+	H_SAME,		/* map[].from values: meridian does so anyway */
 	H_NONE,		/* no meridian equivalent: why */
 };
 
@@ -367,7 +367,7 @@ static void note_make(struct imp_note *n, const struct imp *im,
 }
 
 __attribute__((format(printf, 3, 4)))
-static void note_unmapped(struct imp *im, const struct imp_note *from,
+static void nomap(struct imp *im, const struct imp_note *from,
 		     const char *fmt, ...)
 {
 	struct imp_note n = *from;
@@ -579,35 +579,35 @@ static int do_key(struct imp *im, unsigned line, const char *k,
 	note_make(&from, im, line, k, v);
 	if (!key) {
 		if (!strncmp(k, "ts2phc.", 7)) {
-			note_unmapped(im, &from, "a ts2phc option, not ptp4l's: "
+			nomap(im, &from, "a ts2phc option, not ptp4l's: "
 				 NOEQ);
 		} else {
-			note_unmapped(im, &from, "not a ptp4l key meridian knows");
+			nomap(im, &from, "not a ptp4l key meridian knows");
 		}
 		return 0;
 	}
 	if (key->how == H_NONE) {
-		note_unmapped(im, &from, "%s", key->why);
+		nomap(im, &from, "%s", key->why);
 		return 0;
 	}
 	if (key->how == H_SAME) {
 		if (map_find(key->map, v)) {
 			note_same(im, &from);
 		} else if (key->why) {
-			note_unmapped(im, &from, "value %s not supported: %s", v,
+			nomap(im, &from, "value %s not supported: %s", v,
 				 key->why);
 		} else {
-			note_unmapped(im, &from, "value %s not supported", v);
+			nomap(im, &from, "value %s not supported", v);
 		}
 		return 0;
 	}
 	it = mconf_schema_find(key->scope, key->mkey);
 	if (!it) {
-		note_unmapped(im, &from, NOEQ);	/* a table bug: say so */
+		nomap(im, &from, NOEQ);	/* a table bug: say so */
 		return 0;
 	}
 	if (im->sec >= 0 && key->scope != MCONF_SCOPE_PORT) {
-		note_unmapped(im, &from, "a clock-wide setting: meridian takes it "
+		nomap(im, &from, "a clock-wide setting: meridian takes it "
 			 "from [global] only");
 		return 0;
 	}
@@ -623,7 +623,7 @@ static int do_key(struct imp *im, unsigned line, const char *k,
 		}
 		if (key->how == H_SDO) {
 			if (iv < 0 || iv > 0xF) {
-				note_unmapped(im, &from, "out of range 0..15 "
+				nomap(im, &from, "out of range 0..15 "
 					 "(majorSdoId, 4 bits)");
 				return 0;
 			}
@@ -631,7 +631,7 @@ static int do_key(struct imp *im, unsigned line, const char *k,
 		}
 		if (key->how == H_LEVEL) {
 			if (iv < 0 || iv > 7) {
-				note_unmapped(im, &from, "out of meridian's range "
+				nomap(im, &from, "out of meridian's range "
 					 "0..7");
 				return 0;
 			}
@@ -639,7 +639,7 @@ static int do_key(struct imp *im, unsigned line, const char *k,
 			break;
 		}
 		if (!in_range_int(it, iv, why, sizeof(why))) {
-			note_unmapped(im, &from, "%s", why);
+			nomap(im, &from, "%s", why);
 			return 0;
 		}
 		if (key->how == H_BOOL) {
@@ -654,7 +654,7 @@ static int do_key(struct imp *im, unsigned line, const char *k,
 			return -1;
 		}
 		if (fv < it->fmin || fv > it->fmax) {
-			note_unmapped(im, &from, "out of meridian's range %g..%g",
+			nomap(im, &from, "out of meridian's range %g..%g",
 				 it->fmin, it->fmax);
 			return 0;
 		}
@@ -663,7 +663,7 @@ static int do_key(struct imp *im, unsigned line, const char *k,
 	case H_ENUM:
 		m = map_find(key->map, v);
 		if (!m) {
-			note_unmapped(im, &from, "value %s not supported", v);
+			nomap(im, &from, "value %s not supported", v);
 			return 0;
 		}
 		quote(out, sizeof(out), m);
@@ -676,14 +676,14 @@ static int do_key(struct imp *im, unsigned line, const char *k,
 		snprintf(why, sizeof(why), "0x%02llX", iv);
 		m = map_find(tsrc_map, why);
 		if (!m) {
-			note_unmapped(im, &from, "value %s not supported", v);
+			nomap(im, &from, "value %s not supported", v);
 			return 0;
 		}
 		quote(out, sizeof(out), m);
 		break;
 	case H_STR:
 		if (strlen(v) >= it->size || strlen(v) + 3 > sizeof(out)) {
-			note_unmapped(im, &from, "longer than meridian's %zu "
+			nomap(im, &from, "longer than meridian's %zu "
 				 "characters", it->size - 1);
 			return 0;
 		}
@@ -691,14 +691,14 @@ static int do_key(struct imp *im, unsigned line, const char *k,
 			struct clock_identity id;
 
 			if (mconf_clock_identity_parse(&id, v)) {
-				note_unmapped(im, &from, "value %s not supported "
+				nomap(im, &from, "value %s not supported "
 					 "(all zeros or ones: meridian makes "
 					 "it from the MAC)", v);
 				return 0;
 			}
 		}
 		if (!strcmp(key->mkey, "sa_file") && v[0] != '/') {
-			note_unmapped(im, &from, "value %s not supported: meridian "
+			nomap(im, &from, "value %s not supported: meridian "
 				 "wants an absolute path", v);
 			return 0;
 		}
@@ -715,12 +715,12 @@ static int do_key(struct imp *im, unsigned line, const char *k,
 			put(im, P, "timestamping", "\"hardware\"", &from);
 			put(im, C, "two_step", "false", &from);
 		} else {
-			note_unmapped(im, &from, "value %s not supported", v);
+			nomap(im, &from, "value %s not supported", v);
 			return 0;
 		}
 		return 1;
 	default:
-		note_unmapped(im, &from, NOEQ);
+		nomap(im, &from, NOEQ);
 		return 0;
 	}
 	put(im, key->scope, key->mkey, out, &from);
@@ -825,11 +825,11 @@ static void do_line(struct imp *im, unsigned line, char *s)
 		return;
 	}
 	if (im->sec == SEC_NONE) {
-		return;		/* under a bad header: reported already */
+		return;		/* under a bad header, reported */
 	}
 	if (im->sec == SEC_UNICAST) {
 		note_make(&from, im, line, k, v);
-		note_unmapped(im, &from, UNICAST);
+		nomap(im, &from, UNICAST);
 		return;
 	}
 	if (do_key(im, line, k, v) > 0) {
@@ -980,7 +980,7 @@ static void slave_only_wins(struct imp *im, struct setlist *l)
 	if (!s || strcmp(s->val, "true")) {
 		return;
 	}
-	note_unmapped(im, &s->from, "contradicts slaveOnly 1 (meridian refuses "
+	nomap(im, &s->from, "contradicts slaveOnly 1 (meridian refuses "
 		 "the pair; the clock stays slave-only)");
 	set_del(l, "master_only");
 	im->res->n_mapped--;

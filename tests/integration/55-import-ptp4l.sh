@@ -51,8 +51,9 @@ for f in "$CONFIGS"/*.cfg; do
 	grep -v '^meridian: import-ptp4l: ' "$PL_DIR/$b.err" | sed 's/^/   /'
 	summary=$(tail -n 1 "$PL_DIR/$b.err")
 	echo "   $summary"
-	read -r conv same unm < <(echo "$summary" | sed -E \
-		's/.*: ([0-9]+) keys converted, ([0-9]+) as meridian does anyway, ([0-9]+) not converted.*/\1 \2 \3/')
+	# "...: N keys converted, N as meridian does anyway, N not converted"
+	read -r conv same unm < <(echo "$summary" |
+		sed -E 's/.*: ([0-9]+) keys conv.*, ([0-9]+) as mer.*, ([0-9]+) not conv.*/\1 \2 \3/')
 	n=$(key_lines "$f")
 	t_check "$b: $n key lines = $conv converted + $same as meridian + $unm listed" \
 		test "$n" = "$((conv + same + unm))"
@@ -94,7 +95,8 @@ printf '[global]\npriority1 10\npriority2\n' >"$PL_DIR/bad.cfg"
 	2>"$PL_DIR/e2"
 rc=$?
 t_check "a bad line: exit 1 ($rc): $(head -n 1 "$PL_DIR/e2")" \
-	eval '[ "$rc" = 1 ] && grep -q "^$PL_DIR/bad.cfg:3: priority2: no value" "$PL_DIR/e2"'
+	eval '[ "$rc" = 1 ] &&
+	      grep -q "^$PL_DIR/bad.cfg:3: priority2: no value" "$PL_DIR/e2"'
 t_check "... and no output written" test ! -e "$PL_DIR/bad.conf"
 "$MERIDIAN" import-ptp4l "$PL_DIR/none.cfg" -i eth0 >/dev/null 2>"$PL_DIR/e3"
 rc=$?
@@ -115,7 +117,9 @@ CONF=$PL_DIR/bc.conf
 	2>"$PL_DIR/bc.import"
 t_check "default.cfg -i b1 converted ($?)" test "$?" = 0
 cp "$CONF" "$CONF.orig"
-sed -i -e "s|^\(\t*\)timestamping = \"hardware\";.*|\1timestamping = \"software\";\n\1clock = \"sim\";\n\1sim_path = \"$PL_DIR/b1.clk\";\n\1sim_offset_ns = 2000000L;|" \
+lab='\1timestamping = "software";\n\1clock = "sim";\n'
+lab+="\\1sim_path = \"$PL_DIR/b1.clk\";\n\\1sim_offset_ns = 2000000L;"
+sed -i -e "s|^\(\t*\)timestamping = \"hardware\";.*|$lab|" \
 	-e 's|^\(\t*\)syslog = true;.*|\1syslog = false;|' "$CONF"
 echo "-- the lab's edits of the converted file:"
 diff "$CONF.orig" "$CONF" | sed 's/^/   /'
