@@ -11,6 +11,7 @@
 
 #include "config.h"
 #include "daemon.h"
+#include "import_ptp4l.h"
 #include "log.h"
 #include "supervisor.h"
 
@@ -39,6 +40,7 @@ static void usage(FILE *out)
 "  meridian [-f FILE] [--rundir DIR] [-l LEVEL] [--syslog] [--bindir DIR]\n"
 "           [--max-restarts N]\n"
 "  meridian --check-config FILE [--print-config]\n"
+"  meridian import-ptp4l PTP4L.CONF [-i IFACE]... [-o OUT]\n"
 "  meridian --help | --version\n"
 "\n"
 "DESCRIPTION\n"
@@ -92,6 +94,17 @@ static void usage(FILE *out)
 "  -h, --help               print this text and exit\n"
 "  -V, --version            print the version and exit\n"
 "\n"
+"IMPORT-PTP4L\n"
+"  meridian import-ptp4l turns a linuxptp configuration (ptp4l.conf(5):\n"
+"  [global] and per-interface sections) into a meridian.conf, on OUT or\n"
+"  stdout. -i IFACE adds a port, as ptp4l -i does (these first, then the\n"
+"  file's [IFACE] sections). Every key is converted, or listed with the\n"
+"  reason it is not (no meridian equivalent, unicast not supported,\n"
+"  value not supported, out of meridian's range) on stderr and as\n"
+"  comments at the top of the output. Exit status 0 when a file was\n"
+"  written (keys unmapped or not), 1 on a read or parse error (FILE:LINE),\n"
+"  2 on a usage error or when no interface is named.\n"
+"\n"
 "CONFIGURATION\n"
 "  One libconfig file for the whole appliance, with the groups clock,\n"
 "  ports (a list, one group per port), ipc and logging. conf/meridian.conf\n"
@@ -130,6 +143,7 @@ static void usage(FILE *out)
 "  meridian --check-config /etc/meridian/meridian.conf\n"
 "  meridian -f /etc/meridian/meridian.conf\n"
 "  meridian -f conf/lab-sim.conf --rundir /tmp/lab -l info\n"
+"  meridian import-ptp4l /etc/linuxptp/ptp4l.conf -i eth1 -o m.conf\n"
 "  kill -HUP $(cat /run/meridian/meridian.lock)   # reload\n");
 }
 
@@ -249,6 +263,49 @@ static int run(const struct sup_opts *o)
 	return rc == 0 ? EXIT_OK : EXIT_INVALID;
 }
 
+/* meridian import-ptp4l FILE [-i IFACE]... [-o OUT] */
+static int import_main(int argc, char **argv)
+{
+	static const struct option opts[] = {
+		{ "interface", required_argument, NULL, 'i' },
+		{ "output", required_argument, NULL, 'o' },
+		{ "help", no_argument, NULL, 'h' },
+		{ NULL, 0, NULL, 0 },
+	};
+	const char *ifaces[MCONF_MAX_PORTS + 1], *out = NULL;
+	unsigned n = 0;
+	int c;
+
+	while ((c = getopt_long(argc, argv, "i:o:h", opts, NULL)) != -1) {
+		switch (c) {
+		case 'i':
+			if (n == MCONF_MAX_PORTS) {
+				fprintf(stderr, "meridian: import-ptp4l: at "
+					"most %d interfaces\n",
+					MCONF_MAX_PORTS);
+				return EXIT_USAGE;
+			}
+			ifaces[n++] = optarg;
+			break;
+		case 'o':
+			out = optarg;
+			break;
+		case 'h':
+			usage(stdout);
+			return EXIT_OK;
+		default:
+			fprintf(stderr, "Try 'meridian --help'.\n");
+			return EXIT_USAGE;
+		}
+	}
+	if (optind + 1 != argc) {
+		fprintf(stderr, "meridian: import-ptp4l: want one ptp4l.conf\n"
+			"Try 'meridian --help'.\n");
+		return EXIT_USAGE;
+	}
+	return import_ptp4l_main(argv[optind], out, ifaces, n);
+}
+
 int main(int argc, char **argv)
 {
 	static const struct option opts[] = {
@@ -275,6 +332,9 @@ int main(int argc, char **argv)
 	long v;
 	int c;
 
+	if (argc > 1 && !strcmp(argv[1], "import-ptp4l")) {
+		return import_main(argc - 1, argv + 1);
+	}
 	while ((c = getopt_long(argc, argv, "f:c:pl:hV", opts, NULL)) != -1) {
 		switch (c) {
 		case 'f':

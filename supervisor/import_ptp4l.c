@@ -1,0 +1,1196 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/*
+ * import_ptp4l.c - `meridian import-ptp4l`: a linuxptp ptp4l.conf turned
+ * into a meridian.conf (issue 10, part 4). See import_ptp4l.h.
+ *
+ * The syntax is ptp4l.conf(5)'s, as linuxptp's config.c reads it: '#'
+ * starts a comment anywhere on a line, "[NAME]" starts a section
+ * ("global", "unicast_master_table" or an interface), every other line
+ * is "key value" (the value is the rest of the line), and a key outside
+ * any section is an error. Within a section the last value of a key
+ * wins; the keys of [global] that are port settings apply to every port,
+ * an interface's section overrides them for its own port.
+ *
+ * Everything up to import_ptp4l_main() is pure: text in, text out.
+ */
+#include <errno.h>
+#include <math.h>
+#include <stdarg.h>
+#include <stdbool.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include "config.h"
+#include "import_ptp4l.h"
+
+#define ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
+
+#define IMP_MAX_SETS	64	/* meridian keys of one scope */
+#define IMP_VAL_LEN	96	/* a value as written in the output */
+#define IMP_LINE_MAX	1024	/* ptp4l reads lines of at most 1024 */
+
+/* linuxptp's defaults that differ from meridian's, written when the
+ * ptp4l.conf does not set them. */
+#define PTP4L_DELAY_FILTER_LENGTH	10
+
+enum how {
+	H_INT,		/* an integer into an INT, INT64 or hex INT key */
+	H_BOOL,		/* 0 or 1 into a BOOL key */
+	H_FLOAT,	/* a number into a FLOAT key */
+	H_ENUM,		/* one of map[].from, written as map[].to */
+	H_STR,		/* a string into a STRING key */
+	H_TSRC,		/* timeSource, a number of Table 6 */
+	H_SDO,		/* transportSpecific: majorSdoId into sdo_id */
+	H_TSTAMP,	/* time_stamping */
+	H_LEVEL,	/* logging_level 0..7 */
+	H_SAME,		/* map[].from values: meridian does so anyway */
+	H_NONE,		/* no meridian equivalent: why */
+};
+
+struct val_map {
+	const char *from;
+	const char *to;
+};
+
+struct key {
+	const char *ptp4l;
+	enum how how;
+	enum mconf_scope scope;
+	const char *mkey;		/* the meridian key, or NULL */
+	const struct val_map *map;	/* H_ENUM, H_SAME */
+	const char *why;		/* H_NONE; others: other values */
+};
+
+static const struct val_map dm_map[] = {
+	{ "E2E", "e2e" }, { "P2P", "p2p" }, { "Auto", "auto" }, { NULL, NULL },
+};
+static const struct val_map xport_map[] = {
+	{ "UDPv4", "udp4" }, { "UDPv6", "udp6" }, { "L2", "l2" },
+	{ NULL, NULL },
+};
+static const struct val_map servo_map[] = {
+	{ "pi", "pi" }, { "linreg", "linreg" }, { NULL, NULL },
+};
+static const struct val_map filter_map[] = {
+	{ "moving_median", "median" }, { "moving_average", "mean" },
+	{ NULL, NULL },
+};
+/* Table 6, the names of meridian's time_source */
+static const struct val_map tsrc_map[] = {
+	{ "0x10", "atomic_clock" }, { "0x20", "gnss" },
+	{ "0x30", "terrestrial_radio" }, { "0x39", "serial_time_code" },
+	{ "0x40", "ptp" }, { "0x50", "ntp" }, { "0x60", "hand_set" },
+	{ "0x90", "other" }, { "0xA0", "internal_oscillator" },
+	{ NULL, NULL },
+};
+static const char *const level_names[] = {
+	"emerg", "alert", "crit", "err", "warning", "notice", "info", "debug",
+};
+
+/* H_SAME: the values meridian has as its fixed behaviour. */
+static const struct val_map zero[] = { { "0", NULL }, { NULL, NULL } };
+static const struct val_map clock_type_same[] = {
+	{ "OC", NULL }, { "BC", NULL }, { NULL, NULL },
+};
+static const struct val_map dsc_same[] = {
+	{ "ieee1588", NULL }, { NULL, NULL },
+};
+static const struct val_map bmca_same[] = { { "ptp", NULL }, { NULL, NULL } };
+static const struct val_map ascap_same[] = {
+	{ "auto", NULL }, { NULL, NULL },
+};
+static const struct val_map ptp_mac_same[] = {
+	{ "01:1B:19:00:00:00", NULL }, { NULL, NULL },
+};
+static const struct val_map p2p_mac_same[] = {
+	{ "01:80:C2:00:00:0E", NULL }, { NULL, NULL },
+};
+static const struct val_map scope_same[] = {
+	{ "0x0E", NULL }, { "14", NULL }, { NULL, NULL },
+};
+static const struct val_map jbod_same[] = {
+	{ "0", NULL }, { "1", NULL }, { NULL, NULL },
+};
+
+#define NOEQ		"no meridian equivalent"
+#define UNICAST		"unicast not supported"
+#define C		MCONF_SCOPE_CLOCK
+#define P		MCONF_SCOPE_PORT
+#define L		MCONF_SCOPE_LOGGING
+
+#define MAP(k, h, sc, mk)	{ k, h, sc, mk, NULL, NULL }
+#define MAPV(k, sc, mk, m)	{ k, H_ENUM, sc, mk, m, NULL }
+#define NONE(k, w)		{ k, H_NONE, C, NULL, NULL, w }
+#define SAME(k, m, w)		{ k, H_SAME, C, NULL, m, w }
+
+/* ptp4l.conf(5) of linuxptp 3.1 and 4.x, ptp4l's keys. */
+static const struct key keys[] = {
+	/* defaultDS and the clock */
+	MAP("domainNumber", H_INT, C, "domain_number"),
+	MAP("priority1", H_INT, C, "priority1"),
+	MAP("priority2", H_INT, C, "priority2"),
+	MAP("clockClass", H_INT, C, "clock_class"),
+	MAP("clockAccuracy", H_INT, C, "clock_accuracy"),
+	MAP("offsetScaledLogVariance", H_INT, C, "offset_scaled_log_variance"),
+	MAP("clockIdentity", H_STR, C, "clock_identity"),
+	MAP("slaveOnly", H_BOOL, C, "slave_only"),
+	MAP("clientOnly", H_BOOL, C, "slave_only"),
+	MAP("twoStepFlag", H_BOOL, C, "two_step"),
+	MAP("free_running", H_BOOL, C, "free_running"),
+	MAP("utc_offset", H_INT, C, "current_utc_offset"),
+	MAP("timeSource", H_TSRC, C, "time_source"),
+	MAP("transportSpecific", H_SDO, C, "sdo_id"),
+	MAP("ptp_minor_version", H_INT, C, "minor_version"),
+	MAPV("clock_servo", C, "servo", servo_map),
+	MAP("pi_proportional_const", H_FLOAT, C, "pi_kp"),
+	MAP("pi_integral_const", H_FLOAT, C, "pi_ki"),
+	MAP("step_threshold", H_FLOAT, C, "step_threshold"),
+	MAP("first_step_threshold", H_FLOAT, C, "first_step_threshold"),
+	MAP("max_frequency", H_INT, C, "max_frequency"),
+	MAP("sa_file", H_STR, C, "sa_file"),
+	/* portDS and the port */
+	MAP("logAnnounceInterval", H_INT, P, "log_announce_interval"),
+	MAP("logSyncInterval", H_INT, P, "log_sync_interval"),
+	MAP("logMinDelayReqInterval", H_INT, P, "log_min_delay_req_interval"),
+	MAP("logMinPdelayReqInterval", H_INT, P,
+	    "log_min_pdelay_req_interval"),
+	MAP("announceReceiptTimeout", H_INT, P, "announce_receipt_timeout"),
+	MAP("masterOnly", H_BOOL, P, "master_only"),
+	MAP("serverOnly", H_BOOL, P, "master_only"),
+	MAP("delayAsymmetry", H_INT, P, "delay_asymmetry"),
+	MAP("egressLatency", H_INT, P, "egress_latency"),
+	MAP("ingressLatency", H_INT, P, "ingress_latency"),
+	MAPV("delay_mechanism", P, "delay_mechanism", dm_map),
+	MAPV("network_transport", P, "transport", xport_map),
+	MAP("time_stamping", H_TSTAMP, P, "timestamping"),
+	MAPV("delay_filter", P, "delay_filter", filter_map),
+	MAP("delay_filter_length", H_INT, P, "delay_filter_length"),
+	MAP("udp_ttl", H_INT, P, "udp_ttl"),
+	MAP("spp", H_INT, P, "spp"),
+	MAP("active_key_id", H_INT, P, "active_key_id"),
+	/* logging */
+	MAP("logging_level", H_LEVEL, L, "level"),
+	MAP("use_syslog", H_BOOL, L, "syslog"),
+	MAP("summary_interval", H_INT, L, "summary_interval"),
+
+	/* what meridian does without a key */
+	SAME("clock_type", clock_type_same,
+	     "transparent clocks not supported"),
+	SAME("dataset_comparison", dsc_same,
+	     "the G.8275 alternate BMCA is not supported"),
+	SAME("BMCA", bmca_same, "only the 1588 BMCA"),
+	SAME("asCapable", ascap_same, "802.1AS not supported"),
+	SAME("boundary_clock_jbod", jbod_same, NULL),
+	SAME("ptp_dst_mac", ptp_mac_same, "meridian sends to "
+	     "01:1B:19:00:00:00"),
+	SAME("p2p_dst_mac", p2p_mac_same, "meridian sends to "
+	     "01:80:C2:00:00:0E"),
+	SAME("udp6_scope", scope_same, "meridian sends to ff0e::181"),
+	SAME("hybrid_e2e", zero, UNICAST),
+	SAME("unicast_listen", zero, UNICAST),
+	SAME("unicast_master_table", zero, UNICAST),
+	SAME("inhibit_multicast_service", zero, UNICAST),
+	SAME("inhibit_announce", zero, NOEQ),
+	SAME("inhibit_delay_req", zero, NOEQ),
+	SAME("ignore_source_id", zero, NOEQ),
+	SAME("path_trace_enabled", zero, NOEQ),
+	SAME("follow_up_info", zero, "802.1AS not supported"),
+	SAME("net_sync_monitor", zero, NOEQ),
+	SAME("tc_spanning_tree", zero, "transparent clocks not supported"),
+	SAME("gmCapable", zero, "802.1AS not supported"),
+	SAME("msg_interval_request", zero, NOEQ),
+
+	/* unicast */
+	NONE("unicast_req_duration", UNICAST),
+	/* linuxptp's own: no meridian equivalent */
+	NONE("G.8275.defaultDS.localPriority", NOEQ " (G.8275 BMCA)"),
+	NONE("G.8275.portDS.localPriority", NOEQ " (G.8275 BMCA)"),
+	NONE("maxStepsRemoved", NOEQ),
+	NONE("tx_timestamp_timeout", NOEQ),
+	NONE("sanity_freq_limit", NOEQ),
+	NONE("socket_priority", NOEQ),
+	NONE("dscp_event", NOEQ),
+	NONE("dscp_general", NOEQ),
+	NONE("freq_est_interval", NOEQ),
+	NONE("operLogSyncInterval", NOEQ),
+	NONE("operLogPdelayReqInterval", NOEQ),
+	NONE("syncReceiptTimeout", NOEQ),
+	NONE("fault_reset_interval", NOEQ),
+	NONE("fault_badpeernet_interval", NOEQ),
+	NONE("neighborPropDelayThresh", NOEQ),
+	NONE("min_neighbor_prop_delay", NOEQ),
+	NONE("assume_two_step", NOEQ),
+	NONE("check_fup_sync", NOEQ),
+	NONE("kernel_leap", NOEQ),
+	NONE("verbose", NOEQ " (meridian logs to stderr unless "
+	     "logging.syslog)"),
+	NONE("message_tag", NOEQ),
+	NONE("pi_proportional_scale", NOEQ),
+	NONE("pi_proportional_exponent", NOEQ),
+	NONE("pi_proportional_norm_max", NOEQ),
+	NONE("pi_integral_scale", NOEQ),
+	NONE("pi_integral_exponent", NOEQ),
+	NONE("pi_integral_norm_max", NOEQ),
+	NONE("step_window", NOEQ),
+	NONE("servo_num_offset_values", NOEQ),
+	NONE("servo_offset_threshold", NOEQ),
+	NONE("ntpshm_segment", NOEQ),
+	NONE("refclock_sock_address", NOEQ),
+	NONE("write_phase_mode", NOEQ),
+	NONE("uds_address", NOEQ " (management: ptp-top and pmc over the "
+	     "wire)"),
+	NONE("uds_ro_address", NOEQ),
+	NONE("uds_file_mode", NOEQ),
+	NONE("uds_ro_file_mode", NOEQ),
+	NONE("tsproc_mode", NOEQ),
+	NONE("hwts_filter", NOEQ),
+	NONE("clock_class_threshold", NOEQ),
+	NONE("productDescription", NOEQ),
+	NONE("revisionData", NOEQ),
+	NONE("manufacturerIdentity", NOEQ),
+	NONE("userDescription", NOEQ),
+	NONE("allow_mutable", NOEQ),
+	NONE("phc_index", NOEQ),
+	NONE("serverOnly_clock_class", NOEQ),
+	NONE("power_profile.version", NOEQ),
+	NONE("power_profile.grandmasterID", NOEQ),
+	NONE("power_profile.2011.grandmasterTimeInaccuracy", NOEQ),
+	NONE("power_profile.2011.networkTimeInaccuracy", NOEQ),
+	NONE("power_profile.2017.totalTimeInaccuracy", NOEQ),
+};
+
+static const struct key *key_find(const char *k)
+{
+	size_t i;
+
+	for (i = 0; i < ARRAY_SIZE(keys); i++) {
+		if (!strcmp(keys[i].ptp4l, k)) {
+			return &keys[i];
+		}
+	}
+	return NULL;
+}
+
+/* One meridian key = value, and the ptp4l.conf line it came from. */
+struct set {
+	const char *mkey;		/* a schema name (static) */
+	char val[IMP_VAL_LEN];		/* as written in libconfig */
+	struct imp_note from;		/* why unused: the origin */
+};
+
+struct setlist {
+	struct set s[IMP_MAX_SETS];
+	unsigned n;
+};
+
+enum { SEC_NONE = -3, SEC_UNICAST = -2, SEC_GLOBAL = -1 };
+
+struct imp {
+	const char *name;
+	struct imp_result *res;
+	unsigned cap_unmapped, cap_same;
+	bool oom;
+	struct setlist clock, logging, gport;	/* gport: [global]'s */
+	struct setlist port[MCONF_MAX_PORTS];
+	char ifname[MCONF_MAX_PORTS][MCONF_IFNAME_LEN];
+	char ifwhere[MCONF_MAX_PORTS][IMP_NAME_LEN]; /* "-i", "t.cfg:5" */
+	int n_ports;
+	int sec;			/* SEC_*, or a port index */
+	char section[IMP_NAME_LEN];
+};
+
+/* ---- small helpers ---------------------------------------------------- */
+
+static void copy(char *dst, size_t len, const char *src)
+{
+	snprintf(dst, len, "%s", src);
+}
+
+__attribute__((format(printf, 3, 4)))
+static void err_add(struct imp *im, unsigned line, const char *fmt, ...)
+{
+	struct imp_result *r = im->res;
+	char msg[IMP_ERR_LEN];
+	va_list ap;
+	int n;
+
+	if (r->n_errors >= IMP_MAX_ERRORS) {
+		r->n_dropped++;
+		return;
+	}
+	va_start(ap, fmt);
+	vsnprintf(msg, sizeof(msg), fmt, ap);
+	va_end(ap);
+	/* (a long name or message is cut at IMP_ERR_LEN) */
+	if (line) {
+		n = snprintf(r->errors[r->n_errors], IMP_ERR_LEN, "%s:%u: %s",
+			     im->name, line, msg);
+	} else {
+		n = snprintf(r->errors[r->n_errors], IMP_ERR_LEN, "%s: %s",
+			     im->name, msg);
+	}
+	if (n < 0) {
+		r->errors[r->n_errors][0] = '\0';
+	}
+	r->n_errors++;
+}
+
+static void note_push(struct imp *im, struct imp_note **arr, unsigned *n,
+		      unsigned *cap, const struct imp_note *note)
+{
+	struct imp_note *a;
+
+	if (*n == *cap) {
+		unsigned c = *cap ? *cap * 2 : 16;
+
+		a = realloc(*arr, c * sizeof(*a));
+		if (!a) {
+			im->oom = true;
+			return;
+		}
+		*arr = a;
+		*cap = c;
+	}
+	(*arr)[(*n)++] = *note;
+}
+
+static void note_make(struct imp_note *n, const struct imp *im,
+		      unsigned line, const char *key, const char *val)
+{
+	memset(n, 0, sizeof(*n));
+	n->line = line;
+	copy(n->section, sizeof(n->section), im->section);
+	copy(n->key, sizeof(n->key), key);
+	copy(n->value, sizeof(n->value), val);
+}
+
+__attribute__((format(printf, 3, 4)))
+static void nomap(struct imp *im, const struct imp_note *from,
+		     const char *fmt, ...)
+{
+	struct imp_note n = *from;
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(n.why, sizeof(n.why), fmt, ap);
+	va_end(ap);
+	note_push(im, &im->res->unmapped, &im->res->n_unmapped,
+		  &im->cap_unmapped, &n);
+}
+
+static void note_same(struct imp *im, const struct imp_note *from)
+{
+	struct imp_note n = *from;
+
+	copy(n.why, sizeof(n.why), "what meridian does");
+	note_push(im, &im->res->same, &im->res->n_same, &im->cap_same, &n);
+}
+
+/* Replace mkey in l, or add it. */
+static void set_put(struct setlist *l, const char *mkey, const char *val,
+		    const struct imp_note *from)
+{
+	unsigned i;
+
+	for (i = 0; i < l->n; i++) {
+		if (!strcmp(l->s[i].mkey, mkey)) {
+			break;
+		}
+	}
+	if (i == l->n) {
+		if (l->n == IMP_MAX_SETS) {
+			return;		/* more than the schema has */
+		}
+		l->n++;
+	}
+	l->s[i].mkey = mkey;
+	copy(l->s[i].val, sizeof(l->s[i].val), val);
+	l->s[i].from = *from;
+}
+
+static struct set *set_get(struct setlist *l, const char *mkey)
+{
+	unsigned i;
+
+	for (i = 0; i < l->n; i++) {
+		if (!strcmp(l->s[i].mkey, mkey)) {
+			return &l->s[i];
+		}
+	}
+	return NULL;
+}
+
+static void set_del(struct setlist *l, const char *mkey)
+{
+	struct set *s = set_get(l, mkey);
+
+	if (s) {
+		*s = l->s[--l->n];
+	}
+}
+
+/* A value quoted for libconfig. */
+static void quote(char *buf, size_t len, const char *s)
+{
+	size_t o = 0;
+
+	if (len < 3) {
+		return;
+	}
+	buf[o++] = '"';
+	for (; *s && o + 3 < len; s++) {
+		if (*s == '"' || *s == '\\') {
+			buf[o++] = '\\';
+		}
+		buf[o++] = *s;
+	}
+	buf[o++] = '"';
+	buf[o] = '\0';
+}
+
+static bool ifname_ok(const char *s)
+{
+	const char *p;
+
+	if (!*s || strlen(s) >= MCONF_IFNAME_LEN) {
+		return false;
+	}
+	for (p = s; *p; p++) {
+		unsigned char c = (unsigned char)*p;
+
+		if (c == '/' || c == ':' || c <= ' ' || c == 0x7f) {
+			return false;
+		}
+	}
+	return true;
+}
+
+/* The port of ifname, added if new (where: "-i" or "NAME:LINE"); -1 when
+ * there are MCONF_MAX_PORTS already. */
+static int port_get(struct imp *im, const char *ifname, const char *where)
+{
+	int i;
+
+	for (i = 0; i < im->n_ports; i++) {
+		if (!strcmp(im->ifname[i], ifname)) {
+			return i;
+		}
+	}
+	if (im->n_ports == MCONF_MAX_PORTS) {
+		return -1;
+	}
+	copy(im->ifname[i], sizeof(im->ifname[i]), ifname);
+	copy(im->ifwhere[i], sizeof(im->ifwhere[i]), where);
+	return im->n_ports++;
+}
+
+/* ---- values ----------------------------------------------------------- */
+
+static bool parse_int(const char *s, long long *v)
+{
+	char *end;
+
+	errno = 0;
+	*v = strtoll(s, &end, 0);
+	return !errno && end != s && !*end;
+}
+
+static bool parse_num(const char *s, double *v)
+{
+	char *end;
+
+	*v = strtod(s, &end);
+	return end != s && !*end && isfinite(*v);
+}
+
+/* Within the schema's range of mkey? If not, say so in why. */
+static bool in_range_int(const struct mconf_item *it, long long v,
+			 char *why, size_t len)
+{
+	long long lo = it->type == MCONF_T_BOOL ? 0 : it->min;
+	long long hi = it->type == MCONF_T_BOOL ? 1 : it->max;
+
+	if (v >= lo && v <= hi) {
+		return true;
+	}
+	snprintf(why, len, "out of meridian's range %lld..%lld", lo, hi);
+	return false;
+}
+
+static void fmt_int(char *buf, size_t len, const struct mconf_item *it,
+		    long long v)
+{
+	if (it->flags & MCONF_F_HEX) {
+		snprintf(buf, len, "0x%llX", v);
+	} else if (v > INT32_MAX || v < INT32_MIN) {
+		snprintf(buf, len, "%lldL", v);
+	} else {
+		snprintf(buf, len, "%lld", v);
+	}
+}
+
+static const char *map_find(const struct val_map *m, const char *v)
+{
+	for (; m->from; m++) {
+		if (!strcasecmp(m->from, v)) {
+			return m->to ? m->to : m->from;
+		}
+	}
+	return NULL;
+}
+
+/* ---- one line --------------------------------------------------------- */
+
+static struct setlist *scope_list(struct imp *im, enum mconf_scope sc)
+{
+	if (sc == MCONF_SCOPE_CLOCK) {
+		return &im->clock;
+	}
+	if (sc == MCONF_SCOPE_LOGGING) {
+		return &im->logging;
+	}
+	return im->sec == SEC_GLOBAL ? &im->gport : &im->port[im->sec];
+}
+
+static void put(struct imp *im, enum mconf_scope sc, const char *mkey,
+		const char *val, const struct imp_note *from)
+{
+	set_put(scope_list(im, sc), mkey, val, from);
+}
+
+/*
+ * A key = value line of [global] or an interface's section. Returns 1
+ * when mapped, 0 when listed, -1 on an error (a value ptp4l itself would
+ * refuse: not a number where it wants one).
+ */
+static int do_key(struct imp *im, unsigned line, const char *k,
+		  const char *v)
+{
+	const struct key *key = key_find(k);
+	const struct mconf_item *it = NULL;
+	struct imp_note from;
+	char out[IMP_VAL_LEN], why[IMP_WHY_LEN];
+	const char *m;
+	long long iv;
+	double fv;
+
+	note_make(&from, im, line, k, v);
+	if (!key) {
+		if (!strncmp(k, "ts2phc.", 7)) {
+			nomap(im, &from, "a ts2phc option, not ptp4l's: "
+				 NOEQ);
+		} else {
+			nomap(im, &from, "not a ptp4l key meridian knows");
+		}
+		return 0;
+	}
+	if (key->how == H_NONE) {
+		nomap(im, &from, "%s", key->why);
+		return 0;
+	}
+	if (key->how == H_SAME) {
+		if (map_find(key->map, v)) {
+			note_same(im, &from);
+		} else if (key->why) {
+			nomap(im, &from, "value %s not supported: %s", v,
+				 key->why);
+		} else {
+			nomap(im, &from, "value %s not supported", v);
+		}
+		return 0;
+	}
+	it = mconf_schema_find(key->scope, key->mkey);
+	if (!it) {
+		nomap(im, &from, NOEQ);	/* a table bug: say so */
+		return 0;
+	}
+	if (im->sec >= 0 && key->scope != MCONF_SCOPE_PORT) {
+		nomap(im, &from, "a clock-wide setting: meridian takes it "
+			 "from [global] only");
+		return 0;
+	}
+
+	switch (key->how) {
+	case H_INT:
+	case H_BOOL:
+	case H_SDO:
+	case H_LEVEL:
+		if (!parse_int(v, &iv)) {
+			err_add(im, line, "%s: '%s' is not an integer", k, v);
+			return -1;
+		}
+		if (key->how == H_SDO) {
+			if (iv < 0 || iv > 0xF) {
+				nomap(im, &from, "out of range 0..15 "
+					 "(majorSdoId, 4 bits)");
+				return 0;
+			}
+			iv <<= 8;
+		}
+		if (key->how == H_LEVEL) {
+			if (iv < 0 || iv > 7) {
+				nomap(im, &from, "out of meridian's range "
+					 "0..7");
+				return 0;
+			}
+			quote(out, sizeof(out), level_names[iv]);
+			break;
+		}
+		if (!in_range_int(it, iv, why, sizeof(why))) {
+			nomap(im, &from, "%s", why);
+			return 0;
+		}
+		if (key->how == H_BOOL) {
+			copy(out, sizeof(out), iv ? "true" : "false");
+		} else {
+			fmt_int(out, sizeof(out), it, iv);
+		}
+		break;
+	case H_FLOAT:
+		if (!parse_num(v, &fv)) {
+			err_add(im, line, "%s: '%s' is not a number", k, v);
+			return -1;
+		}
+		if (fv < it->fmin || fv > it->fmax) {
+			nomap(im, &from, "out of meridian's range %g..%g",
+				 it->fmin, it->fmax);
+			return 0;
+		}
+		snprintf(out, sizeof(out), "%.15g", fv);
+		break;
+	case H_ENUM:
+		m = map_find(key->map, v);
+		if (!m) {
+			nomap(im, &from, "value %s not supported", v);
+			return 0;
+		}
+		quote(out, sizeof(out), m);
+		break;
+	case H_TSRC:
+		if (!parse_int(v, &iv)) {
+			err_add(im, line, "%s: '%s' is not an integer", k, v);
+			return -1;
+		}
+		snprintf(why, sizeof(why), "0x%02llX", iv);
+		m = map_find(tsrc_map, why);
+		if (!m) {
+			nomap(im, &from, "value %s not supported", v);
+			return 0;
+		}
+		quote(out, sizeof(out), m);
+		break;
+	case H_STR:
+		if (strlen(v) >= it->size || strlen(v) + 3 > sizeof(out)) {
+			nomap(im, &from, "longer than meridian's %zu "
+				 "characters", it->size - 1);
+			return 0;
+		}
+		if (!strcmp(key->mkey, "clock_identity")) {
+			struct clock_identity id;
+
+			if (mconf_clock_identity_parse(&id, v)) {
+				nomap(im, &from, "value %s not supported "
+					 "(all zeros or ones: meridian makes "
+					 "it from the MAC)", v);
+				return 0;
+			}
+		}
+		if (!strcmp(key->mkey, "sa_file") && v[0] != '/') {
+			nomap(im, &from, "value %s not supported: meridian "
+				 "wants an absolute path", v);
+			return 0;
+		}
+		quote(out, sizeof(out), v);
+		break;
+	case H_TSTAMP:
+		if (!strcasecmp(v, "hardware") || !strcasecmp(v, "legacy")) {
+			put(im, P, "timestamping", "\"hardware\"", &from);
+		} else if (!strcasecmp(v, "software")) {
+			put(im, P, "timestamping", "\"software\"", &from);
+			put(im, P, "clock", "\"system\"", &from);
+		} else if (!strcasecmp(v, "onestep") &&
+			   im->sec == SEC_GLOBAL) {
+			put(im, P, "timestamping", "\"hardware\"", &from);
+			put(im, C, "two_step", "false", &from);
+		} else {
+			nomap(im, &from, "value %s not supported", v);
+			return 0;
+		}
+		return 1;
+	default:
+		nomap(im, &from, NOEQ);
+		return 0;
+	}
+	put(im, key->scope, key->mkey, out, &from);
+	return 1;
+}
+
+/* "[ name ]" -> name, or NULL when malformed. */
+static char *section_name(char *s)
+{
+	char *end = strchr(s, ']');
+	char *p;
+
+	if (!end) {
+		return NULL;
+	}
+	for (p = end + 1; *p; p++) {
+		if (*p != ' ' && *p != '\t') {
+			return NULL;
+		}
+	}
+	*end = '\0';
+	s++;
+	while (*s == ' ' || *s == '\t') {
+		s++;
+	}
+	while (end > s && (end[-1] == ' ' || end[-1] == '\t')) {
+		*--end = '\0';
+	}
+	return *s ? s : NULL;
+}
+
+static void do_section(struct imp *im, unsigned line, char *s)
+{
+	char *name = section_name(s), where[IMP_NAME_LEN];
+
+	if (!name) {
+		err_add(im, line, "bad section header: want [global], "
+			"[unicast_master_table] or [INTERFACE]");
+		im->sec = SEC_NONE;
+		return;
+	}
+	copy(im->section, sizeof(im->section), name);
+	if (!strcmp(name, "global")) {
+		im->sec = SEC_GLOBAL;
+		return;
+	}
+	if (!strcmp(name, "unicast_master_table")) {
+		im->sec = SEC_UNICAST;
+		return;
+	}
+	if (!ifname_ok(name)) {
+		err_add(im, line, "[%s]: not an interface name (at most %d "
+			"characters, no '/', ':' or spaces)", name,
+			MCONF_IFNAME_LEN - 1);
+		im->sec = SEC_NONE;
+		return;
+	}
+	snprintf(where, sizeof(where), "%s:%u", im->name, line);
+	im->sec = port_get(im, name, where);
+	if (im->sec < 0) {
+		err_add(im, line, "[%s]: more than %d interfaces", name,
+			MCONF_MAX_PORTS);
+		im->sec = SEC_NONE;
+	}
+}
+
+static void do_line(struct imp *im, unsigned line, char *s)
+{
+	char *k, *v, *p;
+	struct imp_note from;
+
+	p = strchr(s, '#');
+	if (p) {
+		*p = '\0';
+	}
+	while (*s == ' ' || *s == '\t' || *s == '\r') {
+		s++;
+	}
+	p = s + strlen(s);
+	while (p > s && (p[-1] == ' ' || p[-1] == '\t' || p[-1] == '\r')) {
+		*--p = '\0';
+	}
+	if (!*s) {
+		return;
+	}
+	if (*s == '[') {
+		do_section(im, line, s);
+		return;
+	}
+	k = s;
+	v = k + strcspn(k, " \t");
+	if (*v) {
+		*v++ = '\0';
+		v += strspn(v, " \t");
+	}
+	if (im->sec == SEC_NONE && !im->section[0]) {
+		err_add(im, line, "not in a section: start with [global]");
+		return;
+	}
+	if (!*v) {
+		err_add(im, line, "%s: no value", k);
+		return;
+	}
+	if (im->sec == SEC_NONE) {
+		return;		/* under a bad header, reported */
+	}
+	if (im->sec == SEC_UNICAST) {
+		note_make(&from, im, line, k, v);
+		nomap(im, &from, UNICAST);
+		return;
+	}
+	if (do_key(im, line, k, v) > 0) {
+		im->res->n_mapped++;
+	}
+}
+
+/* ---- output ------------------------------------------------------------ */
+
+struct buf {
+	char *s;
+	size_t len, cap;
+	bool oom;
+};
+
+__attribute__((format(printf, 2, 3)))
+static void bprintf(struct buf *b, const char *fmt, ...)
+{
+	va_list ap;
+	char *ns;
+	int n;
+
+	if (b->oom) {
+		return;
+	}
+	for (;;) {
+		va_start(ap, fmt);
+		n = vsnprintf(b->s ? b->s + b->len : NULL,
+			      b->s ? b->cap - b->len : 0, fmt, ap);
+		va_end(ap);
+		if (n < 0) {
+			b->oom = true;
+			return;
+		}
+		if (b->s && b->len + (size_t)n < b->cap) {
+			b->len += (size_t)n;
+			return;
+		}
+		ns = realloc(b->s, b->cap + (size_t)n + 4096);
+		if (!ns) {
+			b->oom = true;
+			return;
+		}
+		b->s = ns;
+		b->cap += (size_t)n + 4096;
+	}
+}
+
+void import_ptp4l_note_str(const struct imp_note *n, const char *name,
+			   char *buf, size_t len)
+{
+	/* cut, like every message here, at the buffer's end */
+	if (snprintf(buf, len, "%s:%u: [%s] %s %s: %s", name, n->line,
+		     n->section, n->key, n->value, n->why) < 0 && len) {
+		buf[0] = '\0';
+	}
+}
+
+static void emit_set(struct buf *b, const char *ind, const struct set *s,
+		     const char *name)
+{
+	if (s->from.line) {
+		bprintf(b, "%s%s = %s;\t# %s:%u: %s %s\n", ind, s->mkey,
+			s->val, name, s->from.line, s->from.key,
+			s->from.value);
+	} else {
+		bprintf(b, "%s%s = %s;\t# %s\n", ind, s->mkey, s->val,
+			s->from.why);
+	}
+}
+
+static void emit_notes(struct buf *b, const char *title,
+		       const struct imp_note *n, unsigned count,
+		       const char *name)
+{
+	char line[IMP_WHY_LEN + 4 * IMP_NAME_LEN];
+	unsigned i;
+
+	bprintf(b, "#\n# %s (%u):\n", title, count);
+	for (i = 0; i < count; i++) {
+		import_ptp4l_note_str(&n[i], name, line, sizeof(line));
+		bprintf(b, "#   %s\n", line);
+	}
+}
+
+static void emit(struct imp *im, struct buf *b)
+{
+	struct imp_result *r = im->res;
+	struct setlist merged;
+	unsigned i;
+	int p;
+
+	bprintf(b, "# meridian.conf converted from %s (a linuxptp ptp4l.conf)"
+		"\n# by meridian import-ptp4l: %u keys converted. Check it "
+		"with\n#\tmeridian --check-config FILE\n", im->name,
+		r->n_mapped);
+	emit_notes(b, "not converted, with the reason", r->unmapped,
+		   r->n_unmapped, im->name);
+	emit_notes(b, "what meridian does without a key of its own", r->same,
+		   r->n_same, im->name);
+	bprintf(b, "\n");
+	if (im->clock.n) {
+		bprintf(b, "clock = {\n");
+		for (i = 0; i < im->clock.n; i++) {
+			emit_set(b, "\t", &im->clock.s[i], im->name);
+		}
+		bprintf(b, "};\n\n");
+	}
+	bprintf(b, "ports = (\n");
+	for (p = 0; p < im->n_ports; p++) {
+		merged = im->gport;
+		for (i = 0; i < im->port[p].n; i++) {
+			set_put(&merged, im->port[p].s[i].mkey,
+				im->port[p].s[i].val, &im->port[p].s[i].from);
+		}
+		if (!set_get(&merged, "delay_filter_length")) {
+			struct imp_note d = { 0 };
+			char v[16];
+
+			snprintf(v, sizeof(v), "%d", PTP4L_DELAY_FILTER_LENGTH);
+			copy(d.why, sizeof(d.why), "linuxptp's default "
+			     "(meridian's is 8)");
+			set_put(&merged, "delay_filter_length", v, &d);
+		}
+		bprintf(b, "\t{\n\t\tinterface = \"%s\";\t# %s\n",
+			im->ifname[p], im->ifwhere[p]);
+		for (i = 0; i < merged.n; i++) {
+			emit_set(b, "\t\t", &merged.s[i], im->name);
+		}
+		bprintf(b, "\t}%s\n", p + 1 < im->n_ports ? "," : "");
+	}
+	bprintf(b, ");\n");
+	if (im->logging.n) {
+		bprintf(b, "\nlogging = {\n");
+		for (i = 0; i < im->logging.n; i++) {
+			emit_set(b, "\t", &im->logging.s[i], im->name);
+		}
+		bprintf(b, "};\n");
+	}
+}
+
+/* meridian refuses slave_only with a port's master_only: slaveOnly wins
+ * (a clock that must never be master), masterOnly is listed. */
+static void slave_only_wins(struct imp *im, struct setlist *l)
+{
+	struct set *s = set_get(l, "master_only");
+
+	if (!s || strcmp(s->val, "true")) {
+		return;
+	}
+	nomap(im, &s->from, "contradicts slaveOnly 1 (meridian refuses "
+		 "the pair; the clock stays slave-only)");
+	set_del(l, "master_only");
+	im->res->n_mapped--;
+}
+
+static int self_check(struct imp *im)
+{
+	struct mconf_errors *errs = calloc(1, sizeof(*errs));
+	struct mconf *cfg = calloc(1, sizeof(*cfg));
+	int rc = -ENOMEM;
+	unsigned i;
+
+	if (cfg && errs) {
+		rc = mconf_load_string(cfg, im->res->text, im->name, errs);
+		for (i = 0; rc && i < errs->count; i++) {
+			err_add(im, 0, "the converted configuration does not "
+				"load (an import-ptp4l bug): %s", errs->msg[i]);
+		}
+		rc = rc ? -EINVAL : 0;
+	}
+	free(cfg);
+	free(errs);
+	return rc;
+}
+
+int import_ptp4l(const char *text, const char *name,
+		 const char *const *ifaces, unsigned n_ifaces,
+		 struct imp_result *res)
+{
+	struct imp *im;
+	struct set *so;
+	struct buf b = { 0 };
+	const char *s, *nl;
+	char line[IMP_LINE_MAX + 1];
+	unsigned ln = 0, i;
+	int p, rc = 0;
+
+	memset(res, 0, sizeof(*res));
+	im = calloc(1, sizeof(*im));
+	if (!im) {
+		return -ENOMEM;
+	}
+	im->name = name;
+	im->res = res;
+	im->sec = SEC_NONE;
+	for (i = 0; i < n_ifaces; i++) {
+		if (!ifname_ok(ifaces[i])) {
+			err_add(im, 0, "-i %s: not an interface name",
+				ifaces[i]);
+		} else if (port_get(im, ifaces[i], "-i") < 0) {
+			err_add(im, 0, "-i %s: more than %d interfaces",
+				ifaces[i], MCONF_MAX_PORTS);
+		}
+	}
+	for (s = text; *s; s = *nl ? nl + 1 : nl) {
+		size_t n;
+
+		nl = strchrnul(s, '\n');
+		n = (size_t)(nl - s);
+		ln++;
+		if (n > IMP_LINE_MAX) {
+			err_add(im, ln, "longer than %d characters",
+				IMP_LINE_MAX);
+			continue;
+		}
+		memcpy(line, s, n);
+		line[n] = '\0';
+		do_line(im, ln, line);
+	}
+
+	so = set_get(&im->clock, "slave_only");
+	if (so && !strcmp(so->val, "true")) {
+		slave_only_wins(im, &im->gport);
+		for (p = 0; p < im->n_ports; p++) {
+			slave_only_wins(im, &im->port[p]);
+		}
+	}
+
+	if (im->oom) {
+		rc = -ENOMEM;
+	} else if (res->n_errors) {
+		rc = -EINVAL;
+	} else if (!im->n_ports) {
+		err_add(im, 0, "no interface: name one with -i IFACE (as "
+			"ptp4l -i) or an [IFACE] section");
+		rc = -ENODEV;
+	}
+	if (!rc) {
+		emit(im, &b);
+		if (b.oom) {
+			free(b.s);
+			rc = -ENOMEM;
+		} else {
+			res->text = b.s;
+			rc = self_check(im);
+		}
+	}
+	if (rc) {
+		free(res->text);
+		res->text = NULL;
+	}
+	free(im);
+	return rc;
+}
+
+void import_ptp4l_fini(struct imp_result *res)
+{
+	free(res->text);
+	free(res->unmapped);
+	free(res->same);
+	memset(res, 0, sizeof(*res));
+}
+
+/* ---- the file wrapper --------------------------------------------------- */
+
+static char *read_all(const char *path)
+{
+	size_t len = 0, cap = 0, n;
+	char *s = NULL, *ns;
+	FILE *f = fopen(path, "r");
+
+	if (!f) {
+		return NULL;
+	}
+	do {
+		if (cap - len < 4096) {
+			ns = realloc(s, cap + 65536);
+			if (!ns) {
+				free(s);
+				fclose(f);
+				errno = ENOMEM;
+				return NULL;
+			}
+			s = ns;
+			cap += 65536;
+		}
+		n = fread(s + len, 1, cap - len - 1, f);
+		len += n;
+	} while (n);
+	if (ferror(f) || memchr(s, '\0', len)) {
+		int e = ferror(f) ? EIO : EINVAL;
+
+		free(s);
+		fclose(f);
+		errno = e;
+		return NULL;
+	}
+	fclose(f);
+	s[len] = '\0';
+	return s;
+}
+
+int import_ptp4l_main(const char *in_path, const char *out_path,
+		      const char *const *ifaces, unsigned n_ifaces)
+{
+	struct imp_result r;
+	char line[IMP_WHY_LEN + 4 * IMP_NAME_LEN];
+	bool to_stdout = !out_path || !strcmp(out_path, "-");
+	char *text;
+	unsigned i;
+	FILE *out;
+	int rc;
+
+	text = read_all(in_path);
+	if (!text) {
+		fprintf(stderr, "meridian: import-ptp4l: %s: %s\n", in_path,
+			errno == EINVAL ? "a NUL byte in a text file" :
+			strerror(errno));
+		return 1;
+	}
+	rc = import_ptp4l(text, in_path, ifaces, n_ifaces, &r);
+	free(text);
+	for (i = 0; i < r.n_errors; i++) {
+		fprintf(stderr, "%s\n", r.errors[i]);
+	}
+	if (r.n_dropped) {
+		fprintf(stderr, "%s: %u more errors not shown\n", in_path,
+			r.n_dropped);
+	}
+	if (rc == -ENOMEM) {
+		fprintf(stderr, "meridian: import-ptp4l: %s\n",
+			strerror(ENOMEM));
+	}
+	if (rc) {
+		import_ptp4l_fini(&r);
+		return rc == -ENODEV ? 2 : 1;
+	}
+	for (i = 0; i < r.n_unmapped; i++) {
+		import_ptp4l_note_str(&r.unmapped[i], in_path, line,
+				      sizeof(line));
+		fprintf(stderr, "%s\n", line);
+	}
+	out = to_stdout ? stdout : fopen(out_path, "w");
+	if (!out) {
+		fprintf(stderr, "meridian: import-ptp4l: %s: %s\n", out_path,
+			strerror(errno));
+		import_ptp4l_fini(&r);
+		return 1;
+	}
+	fputs(r.text, out);
+	if (to_stdout ? fflush(out) : fclose(out)) {
+		fprintf(stderr, "meridian: import-ptp4l: %s: %s\n",
+			to_stdout ? "stdout" : out_path, strerror(errno));
+		import_ptp4l_fini(&r);
+		return 1;
+	}
+	fprintf(stderr, "meridian: import-ptp4l: %s: %u keys converted, %u "
+		"as meridian does anyway, %u not converted (listed above)\n",
+		to_stdout ? "stdout" : out_path, r.n_mapped, r.n_same,
+		r.n_unmapped);
+	import_ptp4l_fini(&r);
+	return 0;
+}
