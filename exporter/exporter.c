@@ -265,6 +265,7 @@ static int parse_listen(const char *arg, struct sockaddr_storage *sa)
 
 static int parse_args(int argc, char **argv, struct exp_opts *o)
 {
+	struct sockaddr_storage sa;
 	static const struct option lopts[] = {
 		{ "rundir", required_argument, NULL, OPT_RUNDIR },
 		{ "listen", required_argument, NULL, OPT_LISTEN },
@@ -287,6 +288,13 @@ static int parse_args(int argc, char **argv, struct exp_opts *o)
 			o->rundir = optarg;
 			break;
 		case OPT_LISTEN:
+			if (parse_listen(optarg, &sa) < 0) {
+				fprintf(stderr, PROG ": --listen %s: want "
+					"ADDR:PORT, ADDR a numeric IPv4 "
+					"address or an IPv6 one in brackets\n",
+					optarg);
+				return -EINVAL;
+			}
 			o->listen = optarg;
 			break;
 		case OPT_ONCE:
@@ -459,20 +467,17 @@ static int http_start(struct exp_run *r)
 	unsigned flags = MHD_USE_EPOLL | MHD_USE_ERROR_LOG;
 
 	if (parse_listen(r->o.listen, &sa) < 0) {
-		fprintf(stderr, PROG ": --listen %s: want ADDR:PORT, ADDR a "
-			"numeric IPv4 address or an IPv6 one in brackets\n",
-			r->o.listen);
-		return -EINVAL;
+		return -EINVAL;		/* checked by parse_args() */
 	}
 	if (sa.ss_family == AF_INET6) {
 		flags |= MHD_USE_IPv6;
 	}
 	r->httpd = MHD_start_daemon(flags, 0, NULL, NULL, on_request, r,
+			MHD_OPTION_EXTERNAL_LOGGER, mhd_log, NULL,
 			MHD_OPTION_SOCK_ADDR, (struct sockaddr *)&sa,
 			MHD_OPTION_CONNECTION_LIMIT, (unsigned)EXP_CONN_MAX,
 			MHD_OPTION_CONNECTION_TIMEOUT,
 			(unsigned)EXP_CONN_TIMEOUT_S,
-			MHD_OPTION_EXTERNAL_LOGGER, mhd_log, NULL,
 			MHD_OPTION_END);
 	if (!r->httpd) {
 		fprintf(stderr, PROG ": cannot serve on %s (in use, or not "
