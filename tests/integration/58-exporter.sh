@@ -211,8 +211,9 @@ if [ -n "$P3" ]; then
 	kill -KILL "$P3"
 	t_wait_for 20 eval '[ "$(restarts)" = 1 ]'
 fi
-t_check "portd/b3 SIGKILLed (pid ${P3:-none}): restarts_total 0 -> 1 ($(restarts))" \
-	test "$(restarts)" = 1
+n=$(restarts)
+t_check "portd/b3 SIGKILLed (pid ${P3:-none}): restarts_total 0 -> 1 ($n)" \
+	test "$n" = 1
 
 echo "== 6. --once"
 ip netns exec "$BC" "$EXP" --once --rundir "$RUN" >"$PL_DIR/once.txt" \
