@@ -72,7 +72,7 @@ LIB_OBJ    := $(patsubst %.c,$(BUILD)/%.o,$(EDGE_SRC))
 
 # One binary per process folder that has sources: name:folder.
 PROGRAMS   := meridian:supervisor portd:portd bmcad:bmcad clockd:clockd \
-              ptp-top:tools
+              ptp-top:tools meridian-exporter:exporter
 prog_name   = $(word 1,$(subst :, ,$(1)))
 prog_dir    = $(word 2,$(subst :, ,$(1)))
 BINS       :=
@@ -87,13 +87,17 @@ endif
 endef
 $(foreach p,$(PROGRAMS),$(eval $(call PROGRAM_RULES,$(p))))
 EXTRA_LIBS_ptp-top := -lncurses
+# meridian-exporter links ptp-top's tables (tools/top_state.c) and scans
+# the core again after them (they come last on the line).
+$(BUILD)/bin/meridian-exporter: $(BUILD)/tools/top_state.o
+EXTRA_LIBS_meridian-exporter := $(CORE_LIB) -lmicrohttpd
 
 # meridian.conf(5) is printed from the config schema by a build tool (never
 # installed); `make man` regenerates every page in man/ (committed), and
 # tests/integration/56-man-pages.sh fails when they differ from fresh ones.
 GEN_MAN_CONF := $(BUILD)/man/gen-man-conf
 MAN_PAGES  := man/meridian.8 man/portd.8 man/bmcad.8 man/clockd.8 \
-              man/ptp-top.1 man/meridian.conf.5
+              man/ptp-top.1 man/meridian.conf.5 man/meridian-exporter.8
 $(GEN_MAN_CONF): $(BUILD)/man/gen-man-conf.o $(LIB) $(CORE_LIB)
 	@mkdir -p $(@D)
 	$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS)

@@ -32,6 +32,8 @@ SEE_ALSO = {
                "meridian.conf(5)", "phc2sys(8)"],
     "ptp-top": ["meridian(8)", "portd(8)", "bmcad(8)", "clockd(8)",
                 "meridian.conf(5)", "jq(1)"],
+    "meridian-exporter": ["meridian(8)", "ptp-top(1)", "meridian.conf(5)",
+                          "prometheus(1)", "promtool(1)"],
 }
 TITLE = {"1": "User Commands", "8": "System Manager's Manual"}
 VERBATIM = {"SYNOPSIS", "EXAMPLES"}

@@ -20,7 +20,8 @@ GEN=$TOP/$BUILD/man/gen-man-conf
 [ -x "$M" ] || t_fail "$M not built (run make)"
 [ -x "$GEN" ] || t_fail "$GEN not built (run make)"
 t_tmpdir TMP
-PAGES="meridian.8 portd.8 bmcad.8 clockd.8 ptp-top.1 meridian.conf.5"
+PAGES="meridian.8 portd.8 bmcad.8 clockd.8 ptp-top.1 meridian.conf.5
+	meridian-exporter.8"
 
 # ---- regenerate and compare ---------------------------------------------
 "$TOP/man/gen-pages" "$TOP/$BUILD" "$TMP/regen" 2>"$TMP/regen.err"
@@ -108,7 +109,8 @@ make -C "$TOP" --no-print-directory install DESTDIR="$D" PREFIX=/usr \
 rc=$?
 tail -n 5 "$TMP/install.log"
 t_check "make install DESTDIR=... PREFIX=/usr: exit 0 (rc $rc)" [ $rc -eq 0 ]
-for f in sbin/meridian sbin/portd sbin/bmcad sbin/clockd bin/ptp-top; do
+for f in sbin/meridian sbin/portd sbin/bmcad sbin/clockd bin/ptp-top \
+	sbin/meridian-exporter; do
 	t_check "installed /usr/$f, executable" [ -x "$D/usr/$f" ]
 done
 for p in $PAGES; do
@@ -119,7 +121,7 @@ done
 t_check "installed /etc/meridian/meridian.conf.example" \
 	cmp -s "$D/etc/meridian/meridian.conf.example" "$TOP/conf/meridian.conf"
 n=$(find "$D" -type f | wc -l)
-t_check "nothing else installed ($n files, want 12)" [ "$n" -eq 12 ]
+t_check "nothing else installed ($n files, want 14)" [ "$n" -eq 14 ]
 # man(1) finds the installed pages by path
 MANWIDTH=80 man --warnings -l "$D/usr/share/man/man5/meridian.conf.5" \
 	>"$TMP/rendered" 2>"$TMP/man.err"
