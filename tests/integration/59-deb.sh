@@ -14,7 +14,10 @@
 #   - lintian: no error (E:) at all; its warnings are printed
 #   - dpkg-deb -x into a temporary directory: the unpacked
 #     usr/sbin/meridian --version prints the package's version, and
-#     --check-config accepts the shipped example configuration
+#     --check-config accepts the shipped example configurations; the
+#     packaged unit passes systemd-analyze verify (ExecStart pointed at
+#     the unpacked binary); the binaries carry Debian's hardening (PIE,
+#     RELRO, BIND_NOW, fortified calls)
 # The package is never installed here (no dpkg -i). Needs no root and no
 # network namespace; takes a couple of minutes (one full build).
 . "$(dirname "$0")/lib.sh"
@@ -134,6 +137,25 @@ U=$TMP/root$UNIT
 t_check "the unit starts /usr/sbin/meridian, which the package has" \
 	grep -qx 'ExecStart=/usr/sbin/meridian -f /etc/meridian/meridian.conf' \
 	"$U"
+if command -v systemd-analyze >/dev/null; then
+	sed "s|^ExecStart=/usr/sbin/meridian|ExecStart=$M|" "$U" \
+		>"$TMP/meridian.service"
+	systemd-analyze verify "$TMP/meridian.service" >"$TMP/verify" 2>&1
+	rc=$?
+	cat "$TMP/verify"
+	t_check "systemd-analyze verify: the packaged unit (exit $rc)" \
+		[ "$rc" -eq 0 -a ! -s "$TMP/verify" ]
+fi
+# Debian's build flags (hardening=+all) reached the compiler and linker
+for b in usr/sbin/meridian usr/sbin/portd usr/sbin/bmcad usr/sbin/clockd \
+	 usr/bin/ptp-top; do
+	f=$TMP/root/$b
+	t_check "$b hardened: PIE, RELRO, BIND_NOW, _FORTIFY_SOURCE" \
+		bash -c "readelf -h '$f' | grep -q 'Type: *DYN' &&
+			readelf -lW '$f' | grep -q GNU_RELRO &&
+			readelf -d '$f' | grep -q BIND_NOW &&
+			nm -D '$f' | grep -q ' __[a-z]*_chk@'"
+done
 "$TMP/root/usr/bin/ptp-top" --version >"$TMP/top.out" 2>&1
 t_check "unpacked ptp-top --version runs ($(cat "$TMP/top.out"))" [ $? -eq 0 ]
 t_done
