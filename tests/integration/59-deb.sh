@@ -3,8 +3,8 @@
 #   - make deb DEB_OUT=<tmp> builds it with dpkg-buildpackage (debhelper,
 #     in a copy of the tree, without running the tests) and leaves the
 #     tree as it was: `git status --porcelain` the same before and after
-#   - dpkg-deb -c: meridian, portd, bmcad, clockd in /usr/sbin, ptp-top in
-#     /usr/bin, the six man pages, the systemd unit under
+#   - dpkg-deb -c: meridian, portd, bmcad, clockd, meridian-exporter in
+#     /usr/sbin, ptp-top in /usr/bin, the seven man pages, the unit under
 #     /lib/systemd/system or /usr/lib/systemd/system (ExecStart=
 #     /usr/sbin/meridian), the example configurations
 #   - dpkg-deb -I: Depends: filled in by dh_shlibdeps (libzmq5, libconfig9,
@@ -52,12 +52,12 @@ echo "package: $DEB ($(stat -c %s "$DEB") bytes)"
 # ---- contents ---------------------------------------------------------------
 dpkg-deb -c "$DEB" | awk '{ print $6 }' | sed 's|^\./|/|' >"$TMP/files"
 has() { grep -qxF "$1" "$TMP/files"; }
-for b in meridian portd bmcad clockd; do
+for b in meridian portd bmcad clockd meridian-exporter; do
 	t_check "/usr/sbin/$b in the package" has "/usr/sbin/$b"
 done
 t_check "/usr/bin/ptp-top in the package" has /usr/bin/ptp-top
 for p in man8/meridian.8 man8/portd.8 man8/bmcad.8 man8/clockd.8 \
-	 man1/ptp-top.1 man5/meridian.conf.5; do
+	 man8/meridian-exporter.8 man1/ptp-top.1 man5/meridian.conf.5; do
 	t_check "man page /usr/share/man/$p.gz" has "/usr/share/man/$p.gz"
 done
 UNIT=$(grep -xE '(/usr)?/lib/systemd/system/meridian\.service' "$TMP/files")
@@ -79,8 +79,8 @@ t_check "no test helper (tests/tools) or build tool in the package" \
 dpkg-deb -I "$DEB" >"$TMP/info"
 sed -n '/Package:/,$p' "$TMP/info"
 DEPENDS=$(dpkg-deb -f "$DEB" Depends)
-for l in libc6 libzmq5 libconfig9 libnl-3-200 libsystemd0 libseccomp2 \
-	 libcap-ng0 adduser; do
+for l in libc6 libzmq5 libconfig9 libnl-3-200 libsystemd0 libmicrohttpd12 \
+	 libseccomp2 libcap-ng0 adduser; do
 	t_check "Depends: has $l" grep -qE "(^|, )$l( |,|\$)" <<<"$DEPENDS"
 done
 t_check "Depends: has no unexpanded \${...}" \
@@ -93,6 +93,9 @@ t_check "postinst creates the meridian system user (adduser --system)" \
 		grep -qE 'adduser .*--system.* meridian\$'"
 t_check "postinst enables the unit (deb-systemd-helper)" \
 	grep -q 'deb-systemd-helper.*meridian.service' "$TMP/control/postinst"
+t_check "postinst enables the exporter's unit too" \
+	grep -q 'deb-systemd-helper.*meridian-exporter.service' \
+	"$TMP/control/postinst"
 t_check "postrm removes the meridian user on purge" \
 	grep -qE 'deluser .*meridian' "$TMP/control/postrm"
 t_check "the example is a conffile" \
@@ -145,10 +148,23 @@ if command -v systemd-analyze >/dev/null; then
 	cat "$TMP/verify"
 	t_check "systemd-analyze verify: the packaged unit (exit $rc)" \
 		[ "$rc" -eq 0 -a ! -s "$TMP/verify" ]
+	XU=$TMP/root${UNIT%/meridian.service}/meridian-exporter.service
+	t_check "the exporter's unit is in the package" [ -f "$XU" ]
+	t_check "the exporter's unit starts /usr/sbin/meridian-exporter as meridian" \
+		bash -c "grep -qx 'ExecStart=/usr/sbin/meridian-exporter' '$XU' &&
+			 grep -qx 'User=meridian' '$XU'"
+	sed "s|^ExecStart=/usr/sbin/meridian-exporter|ExecStart=$TMP/root/usr/sbin/meridian-exporter|" \
+		"$XU" >"$TMP/meridian-exporter.service"
+	systemd-analyze verify "$TMP/meridian-exporter.service" \
+		>"$TMP/verify-x" 2>&1
+	rc=$?
+	cat "$TMP/verify-x"
+	t_check "systemd-analyze verify: the exporter's unit (exit $rc)" \
+		[ "$rc" -eq 0 -a ! -s "$TMP/verify-x" ]
 fi
 # Debian's build flags (hardening=+all) reached the compiler and linker
 for b in usr/sbin/meridian usr/sbin/portd usr/sbin/bmcad usr/sbin/clockd \
-	 usr/bin/ptp-top; do
+	 usr/sbin/meridian-exporter usr/bin/ptp-top; do
 	f=$TMP/root/$b
 	t_check "$b hardened: PIE, RELRO, BIND_NOW, _FORTIFY_SOURCE" \
 		bash -c "readelf -h '$f' | grep -q 'Type: *DYN' &&
