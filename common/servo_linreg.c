@@ -38,6 +38,7 @@
 #define LR_MAX_ORDER 7			/* 128 points */
 #define LR_NSIZES (LR_MAX_ORDER - LR_MIN_ORDER + 1)
 #define LR_MAX_POINTS (1u << LR_MAX_ORDER)
+#define LR_GAP_MAX_NS	(1000000000ULL * 86400 * 365)	/* a year */
 #define LR_ERR_SMOOTH 0.02		/* weight of a new prediction error */
 #define LR_ERR_INITIAL 10		/* plain average over the first ones */
 #define LR_ERR_EQUAL 1.05		/* errors within 5 % count as equal */
@@ -251,8 +252,12 @@ static double lr_sample(struct servo *servo, int64_t offset, int64_t local,
 	double aoff = fabs((double)offset), corr;
 	int best, order;
 
-	if (s->have_last && local <= s->last_local) {
-		/* time went backwards: the points mean nothing any more */
+	if (s->have_last && (local <= s->last_local ||
+			     (uint64_t)local - (uint64_t)s->last_local >
+			     LR_GAP_MAX_NS)) {
+		/* time went backwards, or a gap of years (no clock's
+		 * samples; its int64 arithmetic would overflow): the points
+		 * mean nothing any more */
 		lr_clear(s);
 	}
 	if (!servo->first_update && servo->step_ns > 0.0 &&

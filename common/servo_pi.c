@@ -106,7 +106,8 @@ static double pi_sample(struct servo *servo, int64_t offset, int64_t local,
 			break;
 		}
 		/* wait long enough before estimating the frequency */
-		dt = (double)(local - s->local0) / 1e9;
+		/* in double: int64 differences of absurd inputs overflow */
+		dt = ((double)local - (double)s->local0) / 1e9;
 		dt += dt * FREQ_EST_MARGIN;
 		wait = 0.016 / s->ki;
 		if (wait > 1000.0) {
@@ -123,8 +124,8 @@ static double pi_sample(struct servo *servo, int64_t offset, int64_t local,
 		 * ratio, exactly -F / (1 + F) for an error F.
 		 */
 		s->freq_int -= (1e9 + s->freq_int) *
-			       (double)(offset - s->offset0) /
-			       (double)(local - s->local0);
+			       ((double)offset - (double)s->offset0) /
+			       ((double)local - (double)s->local0);
 		s->freq_int = servo_clamp(servo, s->freq_int);
 		if ((servo->first_update && servo->first_step_ns > 0.0 &&
 		     aoff > servo->first_step_ns) ||

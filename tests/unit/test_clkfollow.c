@@ -263,3 +263,32 @@ Test(clkfollow, stop_forgets)
 	cr_expect_not(clkfollow_steps_with_ref(&f));
 	clkfollow_fini(&f);
 }
+
+/* An offset beyond CLKCTL_OFFSET_MAX (126 years) is garbage, dropped as
+ * clkctl drops it: fuzz_clkref fed 4.68e18 ns swings to the follower's PI
+ * servo, whose start-up took their difference in int64 (UBSan: signed
+ * overflow; make unit-asan). Nothing is steered, the drop is counted, and
+ * sane offsets after it are served as before. */
+Test(clkfollow, absurd_offsets_are_dropped)
+{
+	static const int64_t absurd[] = {
+		-4684026029314924287LL, 4684025245080756993LL,
+		INT64_MIN, INT64_MAX,
+	};
+	struct clkfollow_out o;
+	struct clkfollow f;
+	int64_t t = 1000000000LL;
+	unsigned i;
+
+	setup(&f, 1.0);
+	for (i = 0; i < 4; i++) {
+		cr_expect_not(clkfollow_sample(&f, absurd[i], t += 1000000000LL,
+					       &o), "sample %u", i);
+		cr_expect_not(o.step || o.adjfreq, "sample %u steered", i);
+	}
+	cr_expect_eq(f.absurd, 4);
+	cr_expect_not(f.have_offset, "a dropped offset is no observation");
+	cr_expect(clkfollow_sample(&f, 5000, t += 1000000000LL, &o) ||
+		  o.adjfreq || o.step, "a sane offset is served");
+	clkfollow_fini(&f);
+}

@@ -1192,3 +1192,34 @@ Test(servo, linreg_no_step_by_a_small_offset)
 	}
 	servo_destroy(s);
 }
+
+/* Offsets at the ends of what callers may pass (clkctl.h: |offset| <=
+ * CLKCTL_OFFSET_MAX, 126 years; beyond is dropped before any servo),
+ * swinging from one end to the other, local times decades apart: every
+ * servo must stay defined (UBSan, make unit-asan) and within its limit. */
+Test(servo, extreme_offsets_do_not_overflow)
+{
+	static const int64_t offs[] = {
+		-4000000000000000000LL, 4000000000000000000LL,
+		-4000000000000000000LL, 0, 4000000000000000000LL, 1, -1,
+		4000000000000000000LL,
+	};
+	unsigned k, i;
+
+	for (k = 0; k < SV_NKINDS; k++) {
+		struct servo_cfg cfg = sv_cfg(sv_kinds[k]);
+		enum servo_state st;
+		struct servo *s = servo_create(&cfg);
+		int64_t t = 1000000000LL;
+		double f;
+
+		cr_assert_not_null(s);
+		for (i = 0; i < sizeof(offs) / sizeof(offs[0]); i++) {
+			f = servo_sample(s, offs[i], t, &st);
+			cr_assert(isfinite(f) && fabs(f) <= cfg.max_frequency,
+				  "kind %u sample %u: %g ppb", k, i, f);
+			t += 1000000000000000000LL;	/* ~32 years */
+		}
+		servo_destroy(s);
+	}
+}
