@@ -35,6 +35,7 @@
 #define MERIDIAN_VERSION "0.1.0-dev"
 #endif
 
+#include "daemon.h"
 #include "ipc.h"
 #include "privs.h"
 #include "prom_fmt.h"
@@ -325,14 +326,6 @@ static int parse_args(int argc, char **argv, struct exp_opts *o)
 	return 0;
 }
 
-static int64_t mono_ns(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (int64_t)ts.tv_sec * 1000000000LL + ts.tv_nsec;
-}
-
 /* SIGINT, SIGTERM and SIGHUP to a signalfd, blocked before ZeroMQ starts
  * its threads; SIGPIPE ignored (a scraper may hang up). */
 static int signals_setup(void)
@@ -374,7 +367,7 @@ static void drain(struct exp_run *r)
 		}
 		if (rc == 1) {
 			top_feed(&r->st, r->rx.topic, r->rx.msg, r->rx.len,
-				 mono_ns());
+				 daemon_mono_ns());
 		} else if (rc == -EPROTO) {
 			r->st.messages++;
 			top_count_bad(&r->st, TOP_BAD_FRAMES);
@@ -436,7 +429,7 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn,
 	}
 	r->scrapes++;
 	top_buf_reset(&r->out);
-	prom_expose(&r->st, mono_ns(), &r->out);
+	prom_expose(&r->st, daemon_mono_ns(), &r->out);
 	if (r->out.oom) {
 		r->out.oom = false;
 		return reply(conn, MHD_HTTP_INTERNAL_SERVER_ERROR,
@@ -499,12 +492,12 @@ static void nothing_heard(const struct exp_run *r)
 /* --once: the first message, a round, the metrics on stdout. */
 static int run_once(struct exp_run *r)
 {
-	int64_t start = mono_ns(), now;
+	int64_t start = daemon_mono_ns(), now;
 	struct signalfd_siginfo si;
 	zmq_pollitem_t it[2];
 
 	for (;;) {
-		now = mono_ns();
+		now = daemon_mono_ns();
 		if (top_heard(&r->st) && now >= r->st.first_ns +
 		    EXP_ROUND_NS) {
 			top_buf_reset(&r->out);

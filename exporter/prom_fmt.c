@@ -503,19 +503,6 @@ static void expose_ports(const struct top_state *s, int64_t now,
 
 /* ---- processes -------------------------------------------------------- */
 
-static const char *health_state_str(int st)
-{
-	static const char *const names[IPC_HEALTH_STATE_COUNT] = {
-		[IPC_HEALTH_STARTING] = "STARTING",
-		[IPC_HEALTH_RUNNING] = "RUNNING",
-		[IPC_HEALTH_STOPPING] = "STOPPING",
-		[IPC_HEALTH_BACKOFF] = "BACKOFF",
-		[IPC_HEALTH_FAILED] = "FAILED",
-	};
-
-	return st >= 0 && st < IPC_HEALTH_STATE_COUNT ? names[st] : "?";
-}
-
 static const struct ipc_health *proc_health(const struct top_proc *p)
 {
 	return p->have_hb ? &p->hb : &p->sup;
@@ -566,7 +553,7 @@ static void expose_procs(const struct top_state *s, int64_t now,
 			sample(b, "meridian_process_state",
 			       fmt_bool(proc_health(p)->state == st),
 			       "process", p->name, "state",
-			       health_state_str(st), NULL);
+			       top_health_state_str(st), NULL);
 		}
 	}
 }

@@ -29,6 +29,7 @@
 #define MERIDIAN_VERSION "0.1.0-dev"
 #endif
 
+#include "daemon.h"
 #include "ipc.h"
 #include "privs.h"
 #include "top_state.h"
@@ -247,14 +248,6 @@ static int parse_args(int argc, char **argv, struct top_opts *o)
 	return 0;
 }
 
-static int64_t mono_ns(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (int64_t)ts.tv_sec * 1000000000LL + ts.tv_nsec;
-}
-
 static double wall_s(void)
 {
 	struct timespec ts;
@@ -295,7 +288,7 @@ static void drain(void *sub, struct top_state *st, struct ipc_rx *rx)
 			return;
 		}
 		if (rc == 1) {
-			top_feed(st, rx->topic, rx->msg, rx->len, mono_ns());
+			top_feed(st, rx->topic, rx->msg, rx->len, daemon_mono_ns());
 		} else if (rc == -EPROTO) {
 			st->messages++;
 			top_count_bad(st, TOP_BAD_FRAMES);
@@ -318,7 +311,7 @@ struct top_run {
 
 static int emit(struct top_run *r, FILE *f)
 {
-	int64_t now = mono_ns();
+	int64_t now = daemon_mono_ns();
 
 	top_buf_reset(&r->out);
 	if (r->o.json) {
@@ -341,7 +334,7 @@ static void draw(struct top_run *r)
 	char foot[160];
 
 	top_buf_reset(&r->out);
-	top_text(&r->st, mono_ns(), r->ep, &r->out);
+	top_text(&r->st, daemon_mono_ns(), r->ep, &r->out);
 	snprintf(foot, sizeof(foot), " q quit   ^L redraw   every %.1f s   "
 		 "alive = heard within 3 s ", r->o.interval);
 	view_draw(r->out.oom ? "out of memory\n" : r->out.s, foot);
@@ -357,7 +350,7 @@ static void nothing_heard(const struct top_run *r, double secs)
 /* The loop of every mode; returns the exit status. */
 static int run(struct top_run *r)
 {
-	int64_t start = mono_ns(), next, end = -1, now, wait_ns;
+	int64_t start = daemon_mono_ns(), next, end = -1, now, wait_ns;
 	zmq_pollitem_t it[3];
 	struct signalfd_siginfo si;
 	int n_it = 2, rc, k;
@@ -367,7 +360,7 @@ static int run(struct top_run *r)
 	}
 	next = start;
 	for (;;) {
-		now = mono_ns();
+		now = daemon_mono_ns();
 		if (r->o.once) {
 			if (top_heard(&r->st) &&
 			    now >= r->st.first_ns + TOP_ROUND_NS) {

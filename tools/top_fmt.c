@@ -15,19 +15,6 @@
 #include "bmca.h"
 #include "top_state.h"
 
-static const char *health_state_str(int st)
-{
-	static const char *const names[IPC_HEALTH_STATE_COUNT] = {
-		[IPC_HEALTH_STARTING] = "STARTING",
-		[IPC_HEALTH_RUNNING] = "RUNNING",
-		[IPC_HEALTH_STOPPING] = "STOPPING",
-		[IPC_HEALTH_BACKOFF] = "BACKOFF",
-		[IPC_HEALTH_FAILED] = "FAILED",
-	};
-
-	return st >= 0 && st < IPC_HEALTH_STATE_COUNT ? names[st] : "?";
-}
-
 /* A port identity, or NULL when it is all zero (no parent heard). */
 static const char *pid_str(const struct port_identity *pid, char buf[26])
 {
@@ -271,7 +258,7 @@ static void json_proc(const struct top_proc *p, int64_t now,
 	top_buf_printf(b, "{");
 	j_str(b, &f, "name", p->name);
 	j_uint(b, &f, "pid", h->pid);
-	j_str(b, &f, "state", health_state_str(h->state));
+	j_str(b, &f, "state", top_health_state_str(h->state));
 	j_bool(b, &f, "alive", top_proc_alive(p, now));
 	j_uint(b, &f, "restarts", top_proc_restarts(p));
 	j_uint(b, &f, "uptime_ms", h->uptime_ms);
@@ -431,7 +418,7 @@ static void text_proc(const struct top_proc *p, int64_t now,
 
 	fmt_dur(up, sizeof(up), h->uptime_ms);
 	top_buf_printf(b, "%-16s %8" PRIu32 " %-9s %-5s %8" PRIu32 " %8s\n",
-		       p->name, h->pid, health_state_str(h->state),
+		       p->name, h->pid, top_health_state_str(h->state),
 		       top_proc_alive(p, now) ? "yes" : "NO",
 		       top_proc_restarts(p), up);
 }
