@@ -26,6 +26,20 @@ static bool log_journal_;	/* stderr is journald's: "<N>" prefixes */
 
 static void log_write(const char *buf, size_t len);
 
+/* Write a line snprintf'd into out[size] (n its return): nothing when it
+ * failed, cut to the buffer with its newline kept when it did not fit. */
+static void log_write_cut(char *out, size_t size, int n)
+{
+	if (n <= 0) {
+		return;
+	}
+	if ((size_t)n >= size) {
+		n = (int)size - 1;
+		out[n - 1] = '\n';
+	}
+	log_write(out, (size_t)n);
+}
+
 static const char *const level_names[] = {
 	"emerg", "alert", "crit", "err", "warning", "notice", "info", "debug",
 };
@@ -120,14 +134,7 @@ void log_line_at(int level, const char *buf, size_t len)
 		return;
 	}
 	n = snprintf(out, sizeof(out), "<%d>%.*s", level & 7, (int)len, buf);
-	if (n <= 0) {
-		return;
-	}
-	if ((size_t)n >= sizeof(out)) {
-		n = (int)sizeof(out) - 1;
-		out[n - 1] = '\n';
-	}
-	log_write(out, (size_t)n);
+	log_write_cut(out, sizeof(out), n);
 }
 
 void log_set_level(int level)
@@ -227,14 +234,7 @@ static void log_vmsg(int level, const char *fmt, va_list ap)
 			     ts.tv_nsec / 1000000, level_names[level & 7],
 			     line);
 	}
-	if (n <= 0) {
-		return;
-	}
-	if ((size_t)n >= sizeof(out)) {
-		n = (int)sizeof(out) - 1;
-		out[n - 1] = '\n';
-	}
-	log_write(out, (size_t)n);
+	log_write_cut(out, sizeof(out), n);
 }
 
 void log_msg(int level, const char *fmt, ...)
