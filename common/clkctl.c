@@ -163,7 +163,7 @@ void clkctl_sample(struct clkctl *cc, int64_t offset_ns, int64_t t2_ns,
 	double ppb;
 
 	memset(out, 0, sizeof(*out));
-	if (offset_ns > CLKCTL_OFFSET_MAX || offset_ns < -CLKCTL_OFFSET_MAX) {
+	if (!servo_offset_ok(offset_ns)) {
 		/* garbage, not a sample: not even one for holdover */
 		cc->gated++;
 		out->gated = true;

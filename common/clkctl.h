@@ -47,14 +47,9 @@
 /* A warm switch (clkctl_new_reference(.., true)) counts as locked for at
  * most this many samples of a servo that has not locked yet. */
 #define CLKCTL_WARM_MAX		16
-/*
- * An offset beyond this (126 years) is no measurement of a clock but
- * garbage (absurd timestamps from a broken or hostile master): it is
- * dropped like an outlier (out.gated), whatever the gate, so no servo
- * is fed a value its int64 arithmetic cannot take. A master at the
- * 1970 epoch (1.7e18 ns away) is still a measurement.
- */
-#define CLKCTL_OFFSET_MAX	4000000000000000000LL
+/* An offset beyond this is dropped like an outlier (out.gated), whatever
+ * the gate: servo.h's SERVO_OFFSET_MAX, the most a servo takes. */
+#define CLKCTL_OFFSET_MAX	SERVO_OFFSET_MAX
 
 /* Values of ipc_msg.h's enum ipc_servo_state, in the same order. */
 enum clkctl_state {

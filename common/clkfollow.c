@@ -5,7 +5,6 @@
  */
 #include <string.h>
 
-#include "clkctl.h"
 #include "clkfollow.h"
 
 void clkfollow_cfg_default(struct clkfollow_cfg *cfg)
@@ -102,9 +101,9 @@ bool clkfollow_sample(struct clkfollow *f, int64_t off_ns, int64_t ref_ns,
 	bool was_locked;
 
 	out_clear(out);
-	if (off_ns > CLKCTL_OFFSET_MAX || off_ns < -CLKCTL_OFFSET_MAX) {
-		/* 126 years is no measurement (clkctl.h): garbage a servo's
-		 * int64 arithmetic cannot take, dropped as clkctl drops it */
+	if (!servo_offset_ok(off_ns)) {
+		/* garbage a servo cannot take (servo.h), dropped as clkctl
+		 * drops it */
 		f->absurd++;
 		return false;
 	}

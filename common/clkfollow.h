@@ -53,7 +53,7 @@ struct clkfollow {
 	int64_t offset_ns;		/* this clock - reference, last */
 	uint64_t steps;
 	uint64_t faults;
-	uint64_t absurd;		/* offsets beyond CLKCTL_OFFSET_MAX,
+	uint64_t absurd;		/* offsets beyond SERVO_OFFSET_MAX,
 					 * dropped */
 };
 

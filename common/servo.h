@@ -77,6 +77,20 @@ void servo_cfg_default(struct servo_cfg *cfg);
 
 struct servo;
 
+/*
+ * The largest |offset| a servo is given (126 years). Beyond it a value is
+ * no measurement of a clock but garbage (absurd timestamps from a broken
+ * or hostile peer) that the servos' int64 arithmetic cannot take: every
+ * caller drops it before servo_sample() (clkctl as an outlier, clkfollow
+ * counted). A master at the 1970 epoch (1.7e18 ns away) is still inside.
+ */
+#define SERVO_OFFSET_MAX	4000000000000000000LL
+
+static inline bool servo_offset_ok(int64_t offset_ns)
+{
+	return offset_ns <= SERVO_OFFSET_MAX && offset_ns >= -SERVO_OFFSET_MAX;
+}
+
 struct servo *servo_create(const struct servo_cfg *cfg);
 void servo_destroy(struct servo *s);
 /*

@@ -264,7 +264,7 @@ Test(clkfollow, stop_forgets)
 	clkfollow_fini(&f);
 }
 
-/* An offset beyond CLKCTL_OFFSET_MAX (126 years) is garbage, dropped as
+/* An offset beyond SERVO_OFFSET_MAX (126 years) is garbage, dropped as
  * clkctl drops it: fuzz_clkref fed 4.68e18 ns swings to the follower's PI
  * servo, whose start-up took their difference in int64 (UBSan: signed
  * overflow; make unit-asan). Nothing is steered, the drop is counted, and

@@ -1194,7 +1194,7 @@ Test(servo, linreg_no_step_by_a_small_offset)
 }
 
 /* Offsets at the ends of what callers may pass (clkctl.h: |offset| <=
- * CLKCTL_OFFSET_MAX, 126 years; beyond is dropped before any servo),
+ * SERVO_OFFSET_MAX, 126 years; beyond is dropped before any servo),
  * swinging from one end to the other, local times decades apart: every
  * servo must stay defined (UBSan, make unit-asan) and within its limit. */
 Test(servo, extreme_offsets_do_not_overflow)
