@@ -326,23 +326,6 @@ static int parse_args(int argc, char **argv, struct exp_opts *o)
 	return 0;
 }
 
-/* SIGINT, SIGTERM and SIGHUP to a signalfd, blocked before ZeroMQ starts
- * its threads; SIGPIPE ignored (a scraper may hang up). */
-static int signals_setup(void)
-{
-	sigset_t set;
-
-	sigemptyset(&set);
-	sigaddset(&set, SIGINT);
-	sigaddset(&set, SIGTERM);
-	sigaddset(&set, SIGHUP);
-	signal(SIGPIPE, SIG_IGN);
-	if (sigprocmask(SIG_BLOCK, &set, NULL) < 0) {
-		return -errno;
-	}
-	return signalfd(-1, &set, SFD_NONBLOCK | SFD_CLOEXEC);
-}
-
 struct exp_run {
 	struct exp_opts o;
 	char ep[IPC_ENDPOINT_MAX];
@@ -628,7 +611,9 @@ int main(int argc, char **argv)
 		free(r);
 		return EXIT_USAGE;
 	}
-	r->sfd = signals_setup();
+	/* SIGINT, SIGTERM, SIGHUP to a signalfd before ZeroMQ's threads;
+	 * SIGPIPE ignored (a scraper may hang up) */
+	r->sfd = daemon_signalfd();
 	if (r->sfd < 0) {
 		fprintf(stderr, PROG ": signals: %s\n", strerror(-r->sfd));
 		goto out;
