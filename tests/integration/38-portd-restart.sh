@@ -108,8 +108,12 @@ run_servo() {
 	t_check "$servo: never UNLOCKED once locked" pl_no_match -E \
 		'^UNLOCKED$' <(pl_sum_col "$out2" servo |
 			       sed -n '/^LOCKED/,$p')
-	t_check "$servo: converged after the restart" \
-		pl_converged "$out2" 5 10000
+	if pl_converged "$out2" 5 10000; then
+		t_check "$servo: converged after the restart" true
+	else
+		t_check "$servo: converged after the restart" false
+		pl_why_not_converged "$out2" 5
+	fi
 
 	read -r n mean rms max < <(pl_true_col "$d/true-$servo" "$t_kill" \
 		"$t_start" | pl_stats)

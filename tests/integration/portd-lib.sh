@@ -299,8 +299,11 @@ pl_sum_ok() {
 }
 
 # pl_converged FILE [K] [BOUND_NS]: the last summary line says SLAVE with
-# the servo LOCKED or LOCKED_STABLE, and the last K (3) offsets are all
-# within BOUND_NS (10000).
+# the servo LOCKED or LOCKED_STABLE, and the last K (3) offsets are numbers
+# within BOUND_NS (10000), one of them excepted: a single late software
+# timestamp on veth (tens of us, about one stamp in a thousand) shows in
+# one summary line without the clock having moved (the tests read the
+# clock's true error separately), and must not decide "converged".
 pl_converged() {
 	local f=$1 k=${2:-3} b=${3:-10000} st sv
 	st=$(pl_sum "$f" state)
@@ -309,9 +312,15 @@ pl_converged() {
 	[ "$sv" = LOCKED ] || [ "$sv" = LOCKED_STABLE ] || return 1
 	[ "$(pl_nsum "$f")" -ge "$k" ] || return 1
 	pl_sum_col "$f" offset_ns "$k" | awk -v b="$b" '
-		{ x = $1; if (x !~ /^-?[0-9]/) bad++
-		  if (x < 0) x = -x; if (x > b) bad++ }
-		END { exit bad > 0 }'
+		{ x = $1; if (x !~ /^-?[0-9]/) { nan++; next }
+		  if (x < 0) x = -x; if (x > b) far++ }
+		END { exit nan > 0 || far > 1 }'
+}
+
+# pl_why_not_converged FILE [K]: the last K summary lines, indented, for a
+# failed convergence check's log.
+pl_why_not_converged() {
+	grep '^summary ' "$1" | tail -n "${2:-5}" | sed 's/^/    last: /'
 }
 
 # pl_conv_time FILE BOUND_NS: index (1-based, = seconds with one summary a
