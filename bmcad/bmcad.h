@@ -29,9 +29,7 @@
 #include "daemon.h"
 #include "ipc_msg.h"
 
-#ifndef MERIDIAN_VERSION
-#define MERIDIAN_VERSION "0.1.0-dev"
-#endif
+#include "version.h"
 
 struct bmcad {
 	struct daemon_opts opts;

@@ -37,9 +37,7 @@
 #include "ipc_msg.h"
 #include "servo.h"
 
-#ifndef MERIDIAN_VERSION
-#define MERIDIAN_VERSION "0.1.0-dev"
-#endif
+#include "version.h"
 
 struct clockd_opts {
 	struct daemon_opts d;		/* -f, --rundir, -l, --syslog */

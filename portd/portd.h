@@ -34,9 +34,7 @@
 #include "timers.h"
 #include "xport.h"
 
-#ifndef MERIDIAN_VERSION
-#define MERIDIAN_VERSION "0.1.0-dev"
-#endif
+#include "version.h"
 
 /* Timers of the loop: the core's PT_* first, then the daemon's own. */
 enum portd_timer {

@@ -23,9 +23,7 @@
 #include "notify.h"
 #include "privs.h"
 
-#ifndef MERIDIAN_VERSION
-#define MERIDIAN_VERSION "0.1.0-dev"
-#endif
+#include "version.h"
 
 #define SUP_CHILDREN_MAX	(MCONF_MAX_PORTS + 2)
 #define SUP_NAME_MAX		32	/* "portd/<15-character ifname>" */

@@ -25,9 +25,7 @@
 #include <unistd.h>
 #include <zmq.h>
 
-#ifndef MERIDIAN_VERSION
-#define MERIDIAN_VERSION "0.1.0-dev"
-#endif
+#include "version.h"
 
 #include "daemon.h"
 #include "ipc.h"
