@@ -14,6 +14,7 @@
 #include <unistd.h>
 
 #include "clockd.h"
+#include "daemon.h"
 #include "log.h"
 #include "tstamp.h"
 
@@ -147,6 +148,12 @@ int cd_clocks_open(struct clockd *d)
 			return -err;
 		}
 		d->n_clocks++;
+		rc = daemon_sigbus_guard(c->clk, "clockd", p->interface);
+		if (rc < 0) {
+			pr_err("%s: sigaction SIGBUS: %s", p->interface,
+			       strerror(-rc));
+			return rc;
+		}
 		rc = clk_getfreq(c->clk, &f);
 		if (rc < 0) {
 			pr_warn("%s: %s: cannot read the frequency (%s), "

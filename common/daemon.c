@@ -4,13 +4,16 @@
  */
 #include <errno.h>
 #include <getopt.h>
+#include <limits.h>
 #include <signal.h>
 #include <stdio.h>
 #include <string.h>
+#include <unistd.h>
 #include <sys/signalfd.h>
 #include <sys/stat.h>
 #include <time.h>
 
+#include "clock.h"
 #include "daemon.h"
 #include "log.h"
 #include "netif.h"
@@ -189,5 +192,83 @@ int daemon_clock_identity(const struct mconf *cfg, const char *prog,
 		return rc;
 	}
 	clock_identity_from_eui48(id, mac);
+	return 0;
+}
+
+/*
+ * The guarded ranges and their messages, made before they are counted
+ * in (n_guards is written last), so that the handler never reads a half
+ * made entry. The one piece of process-wide state here: a signal
+ * handler has no other way to its daemon.
+ */
+static struct sigbus_guard {
+	const char *lo, *hi;
+	char msg[PATH_MAX + 128];
+	size_t len;
+} guards[DAEMON_SIGBUS_MAX];
+static volatile sig_atomic_t n_guards;
+
+static void on_sigbus(int sig, siginfo_t *si, void *uc)
+{
+	const char *a = si->si_addr;
+	sig_atomic_t i, n = n_guards;
+	ssize_t w;
+
+	(void)uc;
+	for (i = 0; si->si_code > 0 && i < n; i++) {
+		if (a >= guards[i].lo && a < guards[i].hi) {
+			w = write(STDERR_FILENO, guards[i].msg,
+				  guards[i].len);
+			(void)w;
+			_exit(1);
+		}
+	}
+	signal(sig, SIG_DFL);
+	if (si->si_code <= 0) {
+		raise(sig);	/* sent, not a fault: nothing re-raises it */
+	}
+	/* a fault: returning re-runs the access, now with the default */
+}
+
+int daemon_sigbus_guard(const struct clk *c, const char *who,
+			const char *iface)
+{
+	struct sigbus_guard *g;
+	struct sigaction sa;
+	const void *addr;
+	size_t len;
+	int n;
+
+	if (clk_sim_mapping(c, &addr, &len) < 0) {
+		return 0;		/* not a sim clock: no mapping */
+	}
+	if (n_guards >= DAEMON_SIGBUS_MAX) {
+		return -ENOSPC;
+	}
+	g = &guards[n_guards];
+	n = snprintf(g->msg, sizeof(g->msg),
+		     "%s: err: %s: sim clock %s was truncated while in use\n",
+		     who, iface, clk_sim_path(c));
+	if (n < 0 || (size_t)n >= sizeof(g->msg)) {
+		n = snprintf(g->msg, sizeof(g->msg),
+			     "%s: err: %s: sim clock was truncated while in "
+			     "use\n", who, iface);
+	}
+	if (n < 0) {
+		return -EINVAL;
+	}
+	g->len = (size_t)n < sizeof(g->msg) ? (size_t)n : sizeof(g->msg) - 1;
+	g->lo = addr;
+	g->hi = (const char *)addr + len;
+	if (n_guards == 0) {
+		memset(&sa, 0, sizeof(sa));
+		sa.sa_sigaction = on_sigbus;
+		sa.sa_flags = SA_SIGINFO;
+		sigemptyset(&sa.sa_mask);
+		if (sigaction(SIGBUS, &sa, NULL) < 0) {
+			return errno ? -errno : -EINVAL;
+		}
+	}
+	n_guards = n_guards + 1;
 	return 0;
 }

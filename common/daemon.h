@@ -83,4 +83,23 @@ void daemon_clock_ds(const struct mconf *cfg, const struct clock_identity *id,
 int daemon_clock_identity(const struct mconf *cfg, const char *prog,
 			  struct clock_identity *id);
 
+/*
+ * The file behind a sim clock may be truncated while a daemon has it
+ * mapped; the next read of the mapping then raises SIGBUS (clock.h,
+ * clk_sim_check). daemon_sigbus_guard() adds c's mapping (nothing for a
+ * clock that is not a sim clock) to the ranges a SIGBUS handler knows:
+ * a fault there writes "WHO: err: IFACE: sim clock PATH was truncated
+ * while in use" to stderr and ends the process with status 1 (the
+ * faulting access cannot be resumed; the supervisor restarts the
+ * daemon, which then fails to open the clock, with a message). A
+ * SIGBUS anywhere else keeps its default action. Up to
+ * DAEMON_SIGBUS_MAX clocks; 0 or -errno. Not thread-safe: call it
+ * from the main thread at set-up, before the clock is read.
+ */
+#define DAEMON_SIGBUS_MAX 32
+
+struct clk;
+int daemon_sigbus_guard(const struct clk *c, const char *who,
+			const char *iface);
+
 #endif

@@ -286,71 +286,19 @@ static int setup_clock(struct portd *d)
 	return 0;
 }
 
-/*
- * SIGBUS at the sim clock's mapping: the file was truncated while in use
- * (clock.h, clk_sim_check). The clock is gone, so portd stops, saying
- * why, with exit status 1 -- from the signal handler itself, since the
- * faulting access cannot be resumed: only write(2) and _exit(2). The
- * range and the message are made before the handler is installed; they
- * are the one piece of process-wide state portd keeps (a signal handler
- * has no other way to its daemon). A SIGBUS elsewhere keeps its default
- * action.
- */
-static struct {
-	const char *lo, *hi;
-	char msg[PATH_MAX + 96];
-	size_t len;
-} sigbus_sim;
-
-static void on_sigbus(int sig, siginfo_t *si, void *uc)
-{
-	const char *a = si->si_addr;
-	ssize_t w;
-
-	(void)uc;
-	if (si->si_code > 0 && a >= sigbus_sim.lo && a < sigbus_sim.hi) {
-		w = write(STDERR_FILENO, sigbus_sim.msg, sigbus_sim.len);
-		(void)w;
-		_exit(1);
-	}
-	signal(sig, SIG_DFL);
-	if (si->si_code <= 0) {
-		raise(sig);	/* sent, not a fault: nothing re-raises it */
-	}
-	/* a fault: returning re-runs the access, now with the default */
-}
-
+/* SIGBUS at the sim clock's mapping (truncated while in use): a message
+ * and exit status 1 (common/daemon.c). */
 static int setup_sigbus(struct portd *d)
 {
-	struct sigaction sa;
-	const void *addr;
-	size_t len;
-	int n;
+	char who[IFNAMSIZ + 8];
+	int rc;
 
-	if (clk_sim_mapping(d->clk, &addr, &len) < 0) {
-		return 0;		/* not a sim clock: no mapping */
+	snprintf(who, sizeof(who), "portd[%s]", d->ifname);
+	rc = daemon_sigbus_guard(d->clk, who, d->ifname);
+	if (rc < 0) {
+		pr_err("%s: sigaction SIGBUS: %s", d->ifname, strerror(-rc));
 	}
-	n = snprintf(sigbus_sim.msg, sizeof(sigbus_sim.msg),
-		     "portd[%s]: err: %s: sim clock %s was truncated while in "
-		     "use\n", d->ifname, d->ifname, clk_sim_path(d->clk));
-	if (n < 0 || (size_t)n >= sizeof(sigbus_sim.msg)) {
-		n = snprintf(sigbus_sim.msg, sizeof(sigbus_sim.msg),
-			     "portd[%s]: err: %s: sim clock was truncated "
-			     "while in use\n", d->ifname, d->ifname);
-	}
-	sigbus_sim.len = (size_t)n;
-	sigbus_sim.lo = addr;
-	sigbus_sim.hi = (const char *)addr + len;
-	memset(&sa, 0, sizeof(sa));
-	sa.sa_sigaction = on_sigbus;
-	sa.sa_flags = SA_SIGINFO;
-	sigemptyset(&sa.sa_mask);
-	if (sigaction(SIGBUS, &sa, NULL) < 0) {
-		n = errno_or(EINVAL);
-		pr_err("%s: sigaction SIGBUS: %s", d->ifname, strerror(n));
-		return -n;
-	}
-	return 0;
+	return rc;
 }
 
 /* ---- identity and data sets -------------------------------------------- */

@@ -15,6 +15,8 @@
 #   4. kill -9 clockd: the clocks keep their frequency meanwhile; a new
 #      clockd resumes warm, without a step.
 #   5. A second clockd on the run directory is refused; SIGTERM: exit 0.
+#   6. A sim clock file truncated under a running clockd: exit status 1
+#      and a message naming the clock, not a SIGBUS (exit 135).
 . "$(dirname "$0")/lib.sh"
 CLOCKD=$BIN/clockd
 SP=$TOOLS/sample_push
@@ -180,4 +182,21 @@ t_check "it says why" grep -q "another clockd runs" "$D/second.err"
 kill "$SP_PID"
 kill -TERM "$CD_PID"; wait "$CD_PID"
 t_check "SIGTERM: exit status 0" test $? -eq 0
+
+echo "== 6. a sim clock truncated under a running clockd"
+start_clockd
+push eth1 e1
+sleep 2
+N0=$(wc -l <"$D/clockd.err")
+truncate -s 0 "$D/e3.clk"
+for _ in $(seq 50); do kill -0 "$CD_PID" 2>/dev/null || break; sleep 0.1; done
+wait "$CD_PID"
+rc=$?
+kill "$SP_PID"
+tail -n +$((N0 + 1)) "$D/clockd.err" | tail -n 2
+t_check "clockd exits with status 1, not a bus error (exit $rc)" \
+	test "$rc" -eq 1
+t_check "and says which clock was truncated" \
+	grep -q "eth3: sim clock $D/e3.clk was truncated while in use" \
+		"$D/clockd.err"
 t_done
