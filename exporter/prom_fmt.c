@@ -487,6 +487,28 @@ static void expose_ports(const struct top_state *s, int64_t now,
 			       "port", pn, "interface", p->iface, NULL);
 		}
 	}
+	family(b, "meridian_port_dropped_total", "counter",
+	       "Messages the port dropped on purpose because the network is "
+	       "hostile or broken, by reason: rate_limit (rx_budget_pps, "
+	       "rx_budget_pps_per_source), cpu_budget (rx_cpu_budget), auth "
+	       "(failed authentication), not_acceptable (Announce of a "
+	       "sender not in acceptable_masters), master_lock (Announce "
+	       "refused by master_lock), mgmt_limited (management request "
+	       "unanswered: answer budget spent), delay_rejected (path "
+	       "delay rejected)");
+	for (i = 0; i < s->n_ports; i++) {
+		p = &s->ports[i];
+		if (!p->have_status) {
+			continue;
+		}
+		port_num(p, pn);
+		for (c = 0; c < IPC_DROP_COUNT; c++) {
+			sample(b, "meridian_port_dropped_total",
+			       fmt_u64(v, p->st.dropped[c]), "port", pn,
+			       "interface", p->iface, "reason",
+			       ipc_drop_str((int)c), NULL);
+		}
+	}
 	family(b, "meridian_port_last_report_age_seconds", "gauge",
 	       "Time since the port's last status report (once a second; "
 	       "stale past 3 s)");

@@ -396,6 +396,8 @@ static void io_servo(struct cur *c, struct ipc_servo *m)
 
 static void io_port_status(struct cur *c, struct ipc_port_status *m)
 {
+	unsigned i;
+
 	cur_str(c, m->iface, sizeof(m->iface));
 	io_port_ds(c, &m->ds);
 	cur_pid(c, &m->parent);
@@ -410,6 +412,9 @@ static void io_port_status(struct cur *c, struct ipc_port_status *m)
 	cur_u64(c, &m->fmt_evictions);
 	cur_u64(c, &m->bus_dropped);
 	cur_u64(c, &m->bus_refused);
+	for (i = 0; i < IPC_DROP_COUNT; i++) {
+		cur_u64(c, &m->dropped[i]);
+	}
 }
 
 static void io_health(struct cur *c, struct ipc_health *m)
@@ -650,4 +655,22 @@ const char *ipc_servo_state_str(int st)
 		return "?";
 	}
 	return names[st];
+}
+
+const char *ipc_drop_str(int why)
+{
+	static const char *const names[IPC_DROP_COUNT] = {
+		[IPC_DROP_RATE_LIMIT] = "rate_limit",
+		[IPC_DROP_CPU_BUDGET] = "cpu_budget",
+		[IPC_DROP_AUTH] = "auth",
+		[IPC_DROP_NOT_ACCEPTABLE] = "not_acceptable",
+		[IPC_DROP_MASTER_LOCK] = "master_lock",
+		[IPC_DROP_MGMT_LIMITED] = "mgmt_limited",
+		[IPC_DROP_DELAY_REJECTED] = "delay_rejected",
+	};
+
+	if (why < 0 || why >= IPC_DROP_COUNT) {
+		return "?";
+	}
+	return names[why];
 }

@@ -37,7 +37,7 @@
 #include "ptp_time.h"
 
 #define IPC_MAGIC	0x4D52
-#define IPC_VERSION	1
+#define IPC_VERSION	2	/* 2: port-status carries dropped[] */
 #define IPC_HDR_LEN	24
 #define IPC_MSG_MAX	4096	/* header + the largest body */
 
@@ -161,6 +161,27 @@ struct ipc_servo {
 	struct ipc_clock_status clocks[IPC_CLOCKS_MAX];
 };
 
+/*
+ * What a port dropped on purpose because the network is hostile or broken
+ * (issue 9), by reason: the index of ipc_port_status.dropped[]. The names
+ * (ipc_drop_str) are ptp-top's JSON keys and the exporter's reason labels.
+ */
+enum ipc_drop {
+	IPC_DROP_RATE_LIMIT = 0,	/* rx_budget_pps(_per_source) spent
+					 * (portd budget_dropped) */
+	IPC_DROP_CPU_BUDGET,		/* rx_cpu_budget spent (cpu_dropped) */
+	IPC_DROP_AUTH,			/* failed authentication (16.14), all
+					 * reasons */
+	IPC_DROP_NOT_ACCEPTABLE,	/* Announce of a sender not in the
+					 * acceptable master table */
+	IPC_DROP_MASTER_LOCK,		/* Announce refused by master_lock */
+	IPC_DROP_MGMT_LIMITED,		/* management answer withheld: the
+					 * answer budget was spent */
+	IPC_DROP_DELAY_REJECTED,	/* path delay measurement rejected
+					 * (negative or absurd) */
+	IPC_DROP_COUNT
+};
+
 /* A port's telemetry for ptp-top and exporters, once a second. */
 struct ipc_port_status {
 	char iface[IPC_NAME_MAX];
@@ -177,6 +198,7 @@ struct ipc_port_status {
 	uint64_t fmt_evictions;		/* foreign-master table pressure */
 	uint64_t bus_dropped;		/* bus messages dropped (full queue) */
 	uint64_t bus_refused;		/* bus messages refused (garbage) */
+	uint64_t dropped[IPC_DROP_COUNT];	/* by enum ipc_drop */
 };
 
 enum ipc_health_state {
@@ -218,5 +240,6 @@ int ipc_msg_unpack(const uint8_t *buf, size_t len, int type, void *msg,
 const char *ipc_type_str(int type);	/* "erbest", ..., "?" */
 const char *ipc_err_str(int err);	/* accepts err or -err */
 const char *ipc_servo_state_str(int st);	/* "LOCKED", ... */
+const char *ipc_drop_str(int why);	/* "rate_limit", ..., "?" */
 
 #endif

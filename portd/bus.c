@@ -493,6 +493,13 @@ static void bus_summary(struct portd *d)
 	ps.fmt_evictions = pc->fmt_evicted + pc->fmt_full;
 	ps.bus_dropped = b->dropped;
 	ps.bus_refused = b->bad;
+	ps.dropped[IPC_DROP_RATE_LIMIT] = d->budget_dropped;
+	ps.dropped[IPC_DROP_CPU_BUDGET] = d->cpu_dropped;
+	ps.dropped[IPC_DROP_AUTH] = portd_sum64(pc->auth_drop, AUTH_E_COUNT);
+	ps.dropped[IPC_DROP_NOT_ACCEPTABLE] = pc->rx_not_acceptable;
+	ps.dropped[IPC_DROP_MASTER_LOCK] = pc->rx_master_lock;
+	ps.dropped[IPC_DROP_MGMT_LIMITED] = pc->mgmt_limited;
+	ps.dropped[IPC_DROP_DELAY_REJECTED] = pc->delay_rejected;
 	if (ipc_topic_port(topic, sizeof(topic), d->ifname, "status") == 0) {
 		publish(d, topic, IPC_T_PORT_STATUS, &ps);
 	}

@@ -189,12 +189,25 @@ static void json_clock(const struct top_state *s, int64_t now,
 	top_buf_printf(b, "]}");
 }
 
+/* What the port dropped on purpose (issue 9), over every reason. */
+static uint64_t dropped_sum(const struct ipc_port_status *st)
+{
+	uint64_t n = 0;
+	int i;
+
+	for (i = 0; i < IPC_DROP_COUNT; i++) {
+		n += st->dropped[i];
+	}
+	return n;
+}
+
 static void json_port(const struct top_port *p, int64_t now,
 		      struct top_buf *b)
 {
 	const struct ipc_port_status *st = &p->st;
 	char id[26];
-	bool f = true;
+	bool f = true, g = true;
+	int i;
 
 	top_buf_printf(b, "{");
 	j_str(b, &f, "iface", p->iface);
@@ -236,6 +249,13 @@ static void json_port(const struct top_port *p, int64_t now,
 	j_uint(b, &f, "fmt_evictions", st->fmt_evictions);
 	j_uint(b, &f, "bus_dropped", st->bus_dropped);
 	j_uint(b, &f, "bus_refused", st->bus_refused);
+	j_uint(b, &f, "dropped", dropped_sum(st));
+	j_key(b, &f, "dropped_by");
+	top_buf_printf(b, "{");
+	for (i = 0; i < IPC_DROP_COUNT; i++) {
+		j_uint(b, &g, ipc_drop_str(i), st->dropped[i]);
+	}
+	top_buf_printf(b, "}");
 	if (p->have_status) {
 		j_int(b, &f, "age_ms", age_ms(now, p->heard_ns));
 	} else {
@@ -399,13 +419,13 @@ static void text_port(const struct top_port *p, int64_t now,
 	}
 	top_buf_printf(b, "%-10s %-12s %-3s %-20s %10s %9s %8s %8s %6" PRIu64
 		       " %6" PRIu64 " %5" PRIu64 " %5" PRIu64 " %7" PRIu64
-		       " %6s%s\n", p->iface,
+		       " %7" PRIu64 " %6s%s\n", p->iface,
 		       p->have_status ? port_state_str(st->ds.portState) : "-",
 		       p->have_decision ?
 		       bmca_rec_str((enum bmca_rec)p->rec) : "-",
 		       par, off, dly, rx, tx, st->rx_err, st->rx_unexpected,
 		       st->announce_timeouts, st->fmt_evictions,
-		       st->bus_dropped, age,
+		       dropped_sum(st), st->bus_dropped, age,
 		       p->have_status && top_port_stale(p, now) ?
 		       " STALE" : "");
 }
@@ -437,9 +457,10 @@ void top_text(const struct top_state *s, int64_t now, const char *source,
 	top_buf_printf(b, "\n");
 	text_clock(s, now, b);
 	top_buf_printf(b, "\n%-10s %-12s %-3s %-20s %10s %9s %8s %8s %6s %6s "
-		       "%5s %5s %7s %6s\n", "PORT", "STATE", "BMC",
+		       "%5s %5s %7s %7s %6s\n", "PORT", "STATE", "BMC",
 		       "PARENT/PEER", "OFFSET ns", "DELAY ns", "RX/s", "TX/s",
-		       "RX_ERR", "UNEXP", "A_TO", "EVICT", "BUSDROP", "AGE");
+		       "RX_ERR", "UNEXP", "A_TO", "EVICT", "DROPPED", "BUSDROP",
+		       "AGE");
 	for (i = 0; i < s->n_ports; i++) {
 		text_port(&s->ports[i], now, b);
 	}

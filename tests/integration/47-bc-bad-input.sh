@@ -25,6 +25,10 @@
 #    Checked: every daemon keeps its pid; each one counts what it refused
 #    (b3's rx_err in its summary and in ptp-top --once --json; "refused"
 #    log lines with their running counts from every portd and bmcad);
+#    b3 (rx_budget_pps_per_source 300, half of what x3 sends) drops the
+#    excess unparsed, and ptp-top's JSON shows it (dropped_by rate_limit,
+#    from the bus's port-status: the drops are there, not only in the
+#    log);
 #    the BC stays converged (b1 SLAVE LOCKED, b2 b3 MASTER, the same
 #    grandmaster), the TRUE error of every PHC stays within 20 us (it is
 #    ~1 us when locked; a PHC that lost its lock or was stepped leaves it
@@ -91,8 +95,10 @@ bad_run() {	# NAME FILE LINE_REGEX
 bad_run "priority1 300" "$PL_DIR/bad-prio.conf" 'priority1 = 300'
 bad_run "misspelt key in the third port" "$PL_DIR/bad-key.conf" \
 	'annouce_receipt_timeout'
-# and the wrappers do work: a good config starts everything through them
-conf "$PL_DIR/bc.conf" 100
+# and the wrappers do work: a good config starts everything through them.
+# b3's per-sender budget is below what x3 sends (~400 Announces and ~200
+# datagrams a second), so the flood must show in its drop counters.
+conf "$PL_DIR/bc.conf" 100 'rx_budget_pps_per_source = 300;'
 t_check "the good config passes --check-config" \
 	"$MERIDIAN" --check-config "$PL_DIR/bc.conf"
 
@@ -136,6 +142,16 @@ top_rxerr() {	# IFACE
 d = json.load(open(sys.argv[1]))
 print([p.get("rx_err") for p in d["ports"] if p["iface"] == sys.argv[2]][0])' \
 		"$PL_DIR/top.json" "$1"
+}
+# top_dropped IFACE: "RATE_LIMIT SUM OK" of the port's drop counters in the
+# JSON (-1 when absent); OK is 1 when dropped is the sum of dropped_by.
+top_dropped() {
+	python3 -c 'import json, sys
+d = json.load(open(sys.argv[1]))
+p = [p for p in d["ports"] if p["iface"] == sys.argv[2]][0]
+by = p.get("dropped_by") or {}
+print(by.get("rate_limit", -1), p.get("dropped", -1),
+      int(p.get("dropped") == sum(by.values())))' "$PL_DIR/top.json" "$1"
 }
 
 t_check "boundary clock converged" t_wait_for "$CONV_TIMEOUT" converged
@@ -210,6 +226,12 @@ echo "b3 rx_err after: summary $rxe1, ptp-top $trx"
 t_check "b3 counted the bad datagrams (rxerr $rxe0 -> $rxe1)" \
 	pl_ge "$rxe1" "$((rxe0 + 100))"
 t_check "ptp-top's JSON shows b3's rx_err ($trx)" pl_ge "$trx" "$rxe1"
+read -r drl dsum dok < <(top_dropped b3)
+echo "b3 dropped after: rate_limit $drl, all reasons $dsum" \
+	"(b1: $(top_dropped b1))"
+t_check "ptp-top's JSON shows b3's rate-limit drops ($drl)" pl_ge "$drl" 500
+t_check "b3's dropped is the sum of its dropped_by ($dsum)" \
+	test "$dok" = 1
 for i in b1 b2 b3; do
 	l=$(grep "portd\[$i\].*servo status refused" "$PL_DIR/meridian.log" |
 		tail -n 1)
@@ -261,6 +283,12 @@ kill -TERM "$MER_PID"
 wait "$MER_PID"
 rc=$?
 t_check "meridian exits 0 on SIGTERM ($rc)" test "$rc" = 0
+# portd's own count at exit (its counters line) is what the bus carried
+bd=$(sed -n 's/.*portd\[b3\]: counters .* budget_dropped=\([0-9]*\) .*/\1/p' \
+	"$PL_DIR/meridian.log" | tail -n 1)
+echo "b3 budget_dropped at exit: ${bd:-none}"
+t_check "portd's budget_dropped at exit (${bd:-none}) >= ptp-top's ($drl)" \
+	pl_ge "${bd:-0}" "$drl"
 mkdir -p "$TOP/$BUILD/tests/integration/47-bc-bad-input.files"
 cp "$PL_DIR"/*.log "$TOP/$BUILD/tests/integration/47-bc-bad-input.files/"
 t_done

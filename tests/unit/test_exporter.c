@@ -5,8 +5,9 @@
  * (\\ \" \n, other octets as U+FFFD), units (ns and ms as exact decimal
  * seconds, ppb as a ratio), every family with one # HELP and one # TYPE
  * before its samples, in one group, counters and only counters ending in
- * _total, state sets with exactly one 1, unknown values left out (never
- * NaN), the same families when nothing is heard.
+ * _total, state sets with exactly one 1, the drop counters with a sample
+ * per port and reason, unknown values left out (never NaN), the same
+ * families when nothing is heard.
  *
  * The snapshot is built by hand (top_state is a plain struct). The
  * top_state/top_buf functions come from tests/unit/test_top_state.c, which
@@ -137,6 +138,8 @@ static void no_prefix(const char *text, const char *prefix)
 	free(want);
 }
 
+static int check_format(const char *t);
+
 static void fini(void)
 {
 	top_buf_fini(&out);
@@ -234,6 +237,40 @@ Test(exporter, identities_and_counters, .fini = fini)
 	/* eth2 hears no master: no parent, no offset */
 	no_prefix(t, "meridian_port_parent_info{port=\"2\"");
 	no_prefix(t, "meridian_port_offset_seconds{port=\"2\"");
+}
+
+/* the hostile-traffic drops: one counter family, a sample per port and
+ * reason, every reason present (0 when nothing was dropped for it) */
+Test(exporter, drops_by_reason, .fini = fini)
+{
+	const char *t, *p;
+	int n = 0;
+
+	full_state();
+	st.ports[0].st.dropped[IPC_DROP_RATE_LIMIT] = 5891;
+	st.ports[0].st.dropped[IPC_DROP_AUTH] = 12;
+	st.ports[1].st.dropped[IPC_DROP_DELAY_REJECTED] = UINT64_MAX;
+	t = expose();
+	has_line(t, "# TYPE meridian_port_dropped_total counter");
+	has_line(t, "meridian_port_dropped_total{port=\"1\",interface=\"eth1\","
+		 "reason=\"rate_limit\"} 5891");
+	has_line(t, "meridian_port_dropped_total{port=\"1\",interface=\"eth1\","
+		 "reason=\"cpu_budget\"} 0");
+	has_line(t, "meridian_port_dropped_total{port=\"1\",interface=\"eth1\","
+		 "reason=\"auth\"} 12");
+	has_line(t, "meridian_port_dropped_total{port=\"1\",interface=\"eth1\","
+		 "reason=\"not_acceptable\"} 0");
+	has_line(t, "meridian_port_dropped_total{port=\"1\",interface=\"eth1\","
+		 "reason=\"master_lock\"} 0");
+	has_line(t, "meridian_port_dropped_total{port=\"1\",interface=\"eth1\","
+		 "reason=\"mgmt_limited\"} 0");
+	has_line(t, "meridian_port_dropped_total{port=\"2\",interface=\"eth2\","
+		 "reason=\"delay_rejected\"} 18446744073709551615");
+	for (p = t; (p = strstr(p, "\nmeridian_port_dropped_total{")); p++) {
+		n++;
+	}
+	cr_expect_eq(n, 2 * IPC_DROP_COUNT, "samples: %d", n);
+	check_format(t);
 }
 
 /* one 1 per port (or servo, process), for the state it is in */

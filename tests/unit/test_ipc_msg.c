@@ -132,6 +132,8 @@ static void fill_servo(struct ipc_servo *m)
 
 static void fill_port_status(struct ipc_port_status *m)
 {
+	unsigned i;
+
 	memset(m, 0, sizeof(*m));
 	strcpy(m->iface, "eth3");
 	fill_cid(&m->ds.portIdentity.clockIdentity, 3);
@@ -161,6 +163,9 @@ static void fill_port_status(struct ipc_port_status *m)
 	m->fmt_evictions = 6;
 	m->bus_dropped = UINT64_MAX;
 	m->bus_refused = 7;
+	for (i = 0; i < IPC_DROP_COUNT; i++) {
+		m->dropped[i] = 0x0102030405060700ULL + 0x11 * i;
+	}
 }
 
 static void fill_health(struct ipc_health *m)
@@ -336,6 +341,69 @@ Test(ipc_msg, magic_version_and_type)
 		     IPC_E_SHORT);
 	cr_assert_eq(ipc_msg_unpack(buf, (size_t)n, 0, &out, NULL),
 		     IPC_E_TYPE);
+}
+
+/*
+ * Version 2: port-status ends in the drop counters (issue 9), u64 each,
+ * little-endian, in enum ipc_drop order, after bus_refused. A version-1
+ * frame (the layout without them) is refused, not read half.
+ */
+#define PS_V1_BODY	(16 + 37 + 10 + 1 + 8 + 8 + 8 * 8)
+
+Test(ipc_msg, port_status_carries_the_drop_counters)
+{
+	struct ipc_port_status in, out;
+	uint8_t buf[IPC_MSG_MAX];
+	const uint8_t *d;
+	unsigned i, k;
+	int n;
+
+	fill_port_status(&in);
+	n = ipc_msg_pack(IPC_T_PORT_STATUS, &in, 0, 0, buf, sizeof(buf));
+	cr_assert_eq(n, IPC_HDR_LEN + PS_V1_BODY + 8 * IPC_DROP_COUNT,
+		     "layout: %d", n);
+	d = buf + IPC_HDR_LEN + PS_V1_BODY;
+	for (i = 0; i < IPC_DROP_COUNT; i++) {
+		for (k = 0; k < 8; k++) {
+			cr_assert_eq(d[8 * i + k],
+				     (uint8_t)(in.dropped[i] >> (8 * k)),
+				     "%s, octet %u", ipc_drop_str((int)i), k);
+		}
+	}
+	cr_assert_eq(ipc_msg_unpack(buf, (size_t)n, IPC_T_PORT_STATUS, &out,
+				    NULL), IPC_OK);
+	for (i = 0; i < IPC_DROP_COUNT; i++) {
+		cr_assert_eq(out.dropped[i], in.dropped[i], "%s",
+			     ipc_drop_str((int)i));
+	}
+	/* the same frame as version 1 would send it: refused by version */
+	buf[2] = 1;
+	buf[8] = (uint8_t)PS_V1_BODY;
+	buf[9] = 0;
+	cr_assert_eq(ipc_msg_unpack(buf, IPC_HDR_LEN + PS_V1_BODY,
+				    IPC_T_PORT_STATUS, &out, NULL),
+		     IPC_E_VERSION);
+	/* ... and with this version's number, by length */
+	buf[2] = IPC_VERSION;
+	cr_assert_eq(ipc_msg_unpack(buf, IPC_HDR_LEN + PS_V1_BODY,
+				    IPC_T_PORT_STATUS, &out, NULL),
+		     IPC_E_LENGTH);
+	cr_assert_eq(out.iface[0], 0, "nothing half-decoded");
+}
+
+Test(ipc_msg, drop_reason_names)
+{
+	cr_assert_str_eq(ipc_drop_str(IPC_DROP_RATE_LIMIT), "rate_limit");
+	cr_assert_str_eq(ipc_drop_str(IPC_DROP_CPU_BUDGET), "cpu_budget");
+	cr_assert_str_eq(ipc_drop_str(IPC_DROP_AUTH), "auth");
+	cr_assert_str_eq(ipc_drop_str(IPC_DROP_NOT_ACCEPTABLE),
+			 "not_acceptable");
+	cr_assert_str_eq(ipc_drop_str(IPC_DROP_MASTER_LOCK), "master_lock");
+	cr_assert_str_eq(ipc_drop_str(IPC_DROP_MGMT_LIMITED), "mgmt_limited");
+	cr_assert_str_eq(ipc_drop_str(IPC_DROP_DELAY_REJECTED),
+			 "delay_rejected");
+	cr_assert_str_eq(ipc_drop_str(IPC_DROP_COUNT), "?");
+	cr_assert_str_eq(ipc_drop_str(-1), "?");
 }
 
 /* Offsets of fields in a packed ipc_erbest (see io_erbest). */

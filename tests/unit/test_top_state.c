@@ -260,6 +260,50 @@ Test(top_state, port_status_and_rates)
 	cr_assert(strstr(json_of(&s, 19 * S), "\"stale\":true"));
 }
 
+/* The hostile-traffic drop counters: every reason in the JSON, the sum
+ * in the JSON and in the text table's DROPPED column. */
+Test(top_state, drop_counters_json_and_text)
+{
+	struct ipc_port_status m;
+	struct top_state s;
+	struct top_buf b = { 0 };
+	const char *row;
+	size_t n;
+	char *j;
+	int i;
+
+	top_state_init(&s);
+	status(&m, "eth3", PS_MASTER, 10, 10);
+	for (i = 0; i < IPC_DROP_COUNT; i++) {
+		m.dropped[i] = 1000u << i;
+	}
+	m.bus_dropped = 3;
+	n = pack(IPC_T_PORT_STATUS, &m, S);
+	cr_assert_eq(top_feed(&s, "port/eth3/status/", mbuf, n, S), 0);
+	j = json_of(&s, S);
+	cr_assert(strstr(j, "\"bus_refused\":0,\"dropped\":127000,"
+			 "\"dropped_by\":{\"rate_limit\":1000,"
+			 "\"cpu_budget\":2000,\"auth\":4000,"
+			 "\"not_acceptable\":8000,\"master_lock\":16000,"
+			 "\"mgmt_limited\":32000,\"delay_rejected\":64000},"),
+		  "%s", j);
+	top_text(&s, S, "src", &b);
+	cr_assert(strstr(b.s, " EVICT DROPPED BUSDROP "), "%s", b.s);
+	row = strstr(b.s, "\neth3 ");
+	cr_assert(row, "%s", b.s);
+	cr_assert(strstr(row, " 0  127000       3 "), "%s", b.s);
+	top_buf_fini(&b);
+	/* a port that dropped nothing says so: every reason, 0 */
+	status(&m, "eth4", PS_MASTER, 10, 10);
+	n = pack(IPC_T_PORT_STATUS, &m, S);
+	cr_assert_eq(top_feed(&s, "port/eth4/status/", mbuf, n, S), 0);
+	j = json_of(&s, S);
+	cr_assert(strstr(j, "\"dropped\":0,\"dropped_by\":{\"rate_limit\":0,"
+			 "\"cpu_budget\":0,\"auth\":0,\"not_acceptable\":0,"
+			 "\"master_lock\":0,\"mgmt_limited\":0,"
+			 "\"delay_rejected\":0}"), "%s", j);
+}
+
 Test(top_state, clock_from_decision_and_servo)
 {
 	struct ipc_decision d = { .iface = "eth1", .epoch = 9,
