@@ -17,6 +17,8 @@
 #include <string.h>
 
 #include "../../supervisor/import_ptp4l.c"
+#include "../../supervisor/import_ptp4l_emit.c"
+#include "../../supervisor/import_ptp4l_keys.c"
 #include "fuzz_util.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);

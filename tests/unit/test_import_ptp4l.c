@@ -2,7 +2,7 @@
 /*
  * Unit tests of supervisor/import_ptp4l.c (issue 10, part 4): a
  * ptp4l.conf in, a meridian.conf and the list of keys it could not map
- * out. supervisor/ is not part of libmeridian, so the source is compiled
+ * out. supervisor/ is not part of libmeridian, so the sources are compiled
  * in here. Every converted text is loaded back with mconf_load_string().
  */
 #include <criterion/criterion.h>
@@ -11,6 +11,8 @@
 #include <string.h>
 
 #include "../../supervisor/import_ptp4l.c"
+#include "../../supervisor/import_ptp4l_emit.c"
+#include "../../supervisor/import_ptp4l_keys.c"
 
 TestSuite(import_ptp4l, .timeout = 5);
 
