@@ -75,7 +75,7 @@ static void ld_verr(struct ld *ld, const char *file, unsigned line,
 
 /* An error at line (0: none) of the text being loaded. */
 void __attribute__((format(printf, 3, 4)))
-line_err(struct ld *ld, unsigned line, const char *fmt, ...)
+mconf_line_err(struct ld *ld, unsigned line, const char *fmt, ...)
 {
 	va_list ap;
 
@@ -437,8 +437,8 @@ static void load_ports(struct ld *ld, config_setting_t *list)
 	int i, n;
 
 	if (!list) {
-		line_err(ld, 0, "ports: missing: configure at least one port, "
-			 "ports = ( { interface = \"eth1\"; } );");
+		mconf_line_err(ld, 0, "ports: missing: configure at least one "
+			       "port, ports = ( { interface = \"eth1\"; } );");
 		return;
 	}
 	if (config_setting_type(list) != CONFIG_TYPE_LIST) {
@@ -562,7 +562,7 @@ int mconf_load_string(struct mconf *cfg, const char *text, const char *name,
 	if (!strncmp(text, "\xEF\xBB\xBF", 3)) {
 		text += 3;
 	}
-	if (!check_include(&ld, text) && !prescan(&ld, text)) {
+	if (!mconf_check_include(&ld, text) && !mconf_prescan(&ld, text)) {
 		config_init(&c);
 		if (config_read_string(&c, text)) {
 			load_root(&ld, &c);
@@ -570,7 +570,7 @@ int mconf_load_string(struct mconf *cfg, const char *text, const char *name,
 			const char *what = config_error_text(&c);
 			int line = config_error_line(&c);
 
-			line_err(&ld, line > 0 ? (unsigned)line : 0, "%s",
+			mconf_line_err(&ld, line > 0 ? (unsigned)line : 0, "%s",
 				 what ? what : "parse error");
 		}
 		config_destroy(&c);
@@ -631,7 +631,7 @@ static int file_err(struct mconf_errors *errs, const char *path, int err,
 	struct mconf dummy_cfg;
 	struct ld ld = { .name = path, .cfg = &dummy_cfg, .errs = errs };
 
-	line_err(&ld, 0, "%s", what ? what : strerror(err));
+	mconf_line_err(&ld, 0, "%s", what ? what : strerror(err));
 	return -err;
 }
 
@@ -681,7 +681,7 @@ int mconf_load_file(struct mconf *cfg, const char *path,
 
 		for (p = buf; p < nul; p++)
 			line += *p == '\n';
-		line_err(&ld, line, "a NUL byte: not a text file");
+		mconf_line_err(&ld, line, "a NUL byte: not a text file");
 		free(buf);
 		return -EINVAL;
 	}

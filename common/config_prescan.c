@@ -36,7 +36,7 @@ static bool is_name_char(char c)
 
 /* Refuse "@include" at the start of any line, wherever libconfig's
  * scanner could see it. */
-int check_include(struct ld *ld, const char *t)
+int mconf_check_include(struct ld *ld, const char *t)
 {
 	unsigned line = 1;
 	const char *p = t;
@@ -46,8 +46,9 @@ int check_include(struct ld *ld, const char *t)
 		while (*p == ' ' || *p == '\t')
 			p++;
 		if (!strncmp(p, "@include", 8)) {
-			line_err(ld, line, "@include is not supported: keep "
-				 "the whole configuration in one file");
+			mconf_line_err(ld, line, "@include is not supported: "
+				       "keep the whole configuration in one "
+				       "file");
 			bad = -EINVAL;
 		}
 		p = strchr(p, '\n');
@@ -69,12 +70,14 @@ static void bad_literal(struct ld *ld, unsigned line, const char *s,
 		ld->bad_line[ld->n_bad++] = line;
 	}
 	if (is64) {
-		line_err(ld, line, "integer %.*s%s does not fit in 64 bits",
-			 w, s, (size_t)w < n ? "..." : "");
+		mconf_line_err(ld, line,
+			       "integer %.*s%s does not fit in 64 bits", w, s,
+			       (size_t)w < n ? "..." : "");
 	} else {
-		line_err(ld, line, "integer %.*s%s does not fit in 32 bits: "
-			 "write %.*sL for a 64-bit value", w, s,
-			 (size_t)w < n ? "..." : "", w, s);
+		mconf_line_err(ld, line,
+			       "integer %.*s%s does not fit in 32 bits: "
+			       "write %.*sL for a 64-bit value", w, s,
+			       (size_t)w < n ? "..." : "", w, s);
 	}
 }
 
@@ -157,8 +160,8 @@ static void bad_nul(struct ld *ld, unsigned line)
 	if (ld->n_bad < MCONF_MAX_ERRORS) {
 		ld->bad_line[ld->n_bad++] = line;
 	}
-	line_err(ld, line, "string with \\x00: a NUL byte cannot be part of "
-		 "a value");
+	mconf_line_err(ld, line, "string with \\x00: a NUL byte cannot be "
+		       "part of a value");
 }
 
 /*
@@ -169,7 +172,7 @@ static void bad_nul(struct ld *ld, unsigned line)
  * rest of the file as the comment). -EINVAL when the text must not be
  * given to libconfig.
  */
-int prescan(struct ld *ld, const char *p)
+int mconf_prescan(struct ld *ld, const char *p)
 {
 	unsigned line = 1, start;
 
@@ -185,8 +188,9 @@ int prescan(struct ld *ld, const char *p)
 			for (p += 2; *p && !(p[0] == '*' && p[1] == '/'); p++)
 				line += *p == '\n';
 			if (!*p) {
-				line_err(ld, start, "unterminated /* comment: "
-					 "no */ before the end of the file");
+				mconf_line_err(ld, start,
+					       "unterminated /* comment: no */ "
+					       "before the end of the file");
 				return -EINVAL;
 			}
 			p += 2;
@@ -202,7 +206,8 @@ int prescan(struct ld *ld, const char *p)
 				line += *p == '\n';
 			}
 			if (!*p) {
-				line_err(ld, start, "unterminated string");
+				mconf_line_err(ld, start,
+					       "unterminated string");
 				return -EINVAL;
 			}
 			p++;

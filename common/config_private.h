@@ -41,13 +41,13 @@ struct ld {
 /* Shared for the pre-scan: an error at line (0: none) of the text being
  * loaded (config.c). */
 void __attribute__((format(printf, 3, 4)))
-line_err(struct ld *ld, unsigned line, const char *fmt, ...);
+mconf_line_err(struct ld *ld, unsigned line, const char *fmt, ...);
 
 /* Shared for mconf_load_string() (config_prescan.c): "@include" at the
  * start of a line refused; then the walk of the text as libconfig's
  * scanner does it. Each returns -EINVAL when the text must not be given
  * to libconfig, with the errors added to ld. */
-int check_include(struct ld *ld, const char *t);
-int prescan(struct ld *ld, const char *p);
+int mconf_check_include(struct ld *ld, const char *t);
+int mconf_prescan(struct ld *ld, const char *p);
 
 #endif

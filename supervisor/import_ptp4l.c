@@ -33,7 +33,7 @@
 
 /* ---- small helpers ---------------------------------------------------- */
 
-void copy(char *dst, size_t len, const char *src)
+void imp_copy(char *dst, size_t len, const char *src)
 {
 	snprintf(dst, len, "%s", src);
 }
@@ -91,9 +91,9 @@ static void note_make(struct imp_note *n, const struct imp *im,
 {
 	memset(n, 0, sizeof(*n));
 	n->line = line;
-	copy(n->section, sizeof(n->section), im->section);
-	copy(n->key, sizeof(n->key), key);
-	copy(n->value, sizeof(n->value), val);
+	imp_copy(n->section, sizeof(n->section), im->section);
+	imp_copy(n->key, sizeof(n->key), key);
+	imp_copy(n->value, sizeof(n->value), val);
 }
 
 __attribute__((format(printf, 3, 4)))
@@ -114,12 +114,12 @@ static void note_same(struct imp *im, const struct imp_note *from)
 {
 	struct imp_note n = *from;
 
-	copy(n.why, sizeof(n.why), "what meridian does");
+	imp_copy(n.why, sizeof(n.why), "what meridian does");
 	note_push(im, &im->res->same, &im->res->n_same, &im->cap_same, &n);
 }
 
 /* Replace mkey in l, or add it. */
-void set_put(struct setlist *l, const char *mkey, const char *val,
+void imp_set_put(struct setlist *l, const char *mkey, const char *val,
 		    const struct imp_note *from)
 {
 	unsigned i;
@@ -136,11 +136,11 @@ void set_put(struct setlist *l, const char *mkey, const char *val,
 		l->n++;
 	}
 	l->s[i].mkey = mkey;
-	copy(l->s[i].val, sizeof(l->s[i].val), val);
+	imp_copy(l->s[i].val, sizeof(l->s[i].val), val);
 	l->s[i].from = *from;
 }
 
-struct set *set_get(struct setlist *l, const char *mkey)
+struct set *imp_set_get(struct setlist *l, const char *mkey)
 {
 	unsigned i;
 
@@ -154,7 +154,7 @@ struct set *set_get(struct setlist *l, const char *mkey)
 
 static void set_del(struct setlist *l, const char *mkey)
 {
-	struct set *s = set_get(l, mkey);
+	struct set *s = imp_set_get(l, mkey);
 
 	if (s) {
 		*s = l->s[--l->n];
@@ -211,8 +211,8 @@ static int port_get(struct imp *im, const char *ifname, const char *where)
 	if (im->n_ports == MCONF_MAX_PORTS) {
 		return -1;
 	}
-	copy(im->ifname[i], sizeof(im->ifname[i]), ifname);
-	copy(im->ifwhere[i], sizeof(im->ifwhere[i]), where);
+	imp_copy(im->ifname[i], sizeof(im->ifname[i]), ifname);
+	imp_copy(im->ifwhere[i], sizeof(im->ifwhere[i]), where);
 	return im->n_ports++;
 }
 
@@ -277,7 +277,7 @@ static struct setlist *scope_list(struct imp *im, enum mconf_scope sc)
 static void put(struct imp *im, enum mconf_scope sc, const char *mkey,
 		const char *val, const struct imp_note *from)
 {
-	set_put(scope_list(im, sc), mkey, val, from);
+	imp_set_put(scope_list(im, sc), mkey, val, from);
 }
 
 /*
@@ -288,7 +288,7 @@ static void put(struct imp *im, enum mconf_scope sc, const char *mkey,
 static int do_key(struct imp *im, unsigned line, const char *k,
 		  const char *v)
 {
-	const struct key *key = key_find(k);
+	const struct key *key = imp_key_find(k);
 	const struct mconf_item *it = NULL;
 	struct imp_note from;
 	char out[IMP_VAL_LEN], why[IMP_WHY_LEN];
@@ -311,7 +311,7 @@ static int do_key(struct imp *im, unsigned line, const char *k,
 		return 0;
 	}
 	if (key->how == H_SAME) {
-		if (map_find(key->map, v)) {
+		if (imp_map_find(key->map, v)) {
 			note_same(im, &from);
 		} else if (key->why) {
 			nomap(im, &from, "value %s not supported: %s", v,
@@ -355,7 +355,7 @@ static int do_key(struct imp *im, unsigned line, const char *k,
 					 "0..7");
 				return 0;
 			}
-			quote(out, sizeof(out), level_names[iv]);
+			quote(out, sizeof(out), imp_level_names[iv]);
 			break;
 		}
 		if (!in_range_int(it, iv, why, sizeof(why))) {
@@ -363,7 +363,7 @@ static int do_key(struct imp *im, unsigned line, const char *k,
 			return 0;
 		}
 		if (key->how == H_BOOL) {
-			copy(out, sizeof(out), iv ? "true" : "false");
+			imp_copy(out, sizeof(out), iv ? "true" : "false");
 		} else {
 			fmt_int(out, sizeof(out), it, iv);
 		}
@@ -381,7 +381,7 @@ static int do_key(struct imp *im, unsigned line, const char *k,
 		snprintf(out, sizeof(out), "%.15g", fv);
 		break;
 	case H_ENUM:
-		m = map_find(key->map, v);
+		m = imp_map_find(key->map, v);
 		if (!m) {
 			nomap(im, &from, "value %s not supported", v);
 			return 0;
@@ -394,7 +394,7 @@ static int do_key(struct imp *im, unsigned line, const char *k,
 			return -1;
 		}
 		snprintf(why, sizeof(why), "0x%02llX", iv);
-		m = map_find(tsrc_map, why);
+		m = imp_map_find(imp_tsrc_map, why);
 		if (!m) {
 			nomap(im, &from, "value %s not supported", v);
 			return 0;
@@ -482,7 +482,7 @@ static void do_section(struct imp *im, unsigned line, char *s)
 		im->sec = SEC_NONE;
 		return;
 	}
-	copy(im->section, sizeof(im->section), name);
+	imp_copy(im->section, sizeof(im->section), name);
 	if (!strcmp(name, "global")) {
 		im->sec = SEC_GLOBAL;
 		return;
@@ -561,7 +561,7 @@ static void do_line(struct imp *im, unsigned line, char *s)
  * (a clock that must never be master), masterOnly is listed. */
 static void slave_only_wins(struct imp *im, struct setlist *l)
 {
-	struct set *s = set_get(l, "master_only");
+	struct set *s = imp_set_get(l, "master_only");
 
 	if (!s || strcmp(s->val, "true")) {
 		return;
@@ -637,7 +637,7 @@ int import_ptp4l(const char *text, const char *name,
 		do_line(im, ln, line);
 	}
 
-	so = set_get(&im->clock, "slave_only");
+	so = imp_set_get(&im->clock, "slave_only");
 	if (so && !strcmp(so->val, "true")) {
 		slave_only_wins(im, &im->gport);
 		for (p = 0; p < im->n_ports; p++) {
@@ -655,7 +655,7 @@ int import_ptp4l(const char *text, const char *name,
 		rc = -ENODEV;
 	}
 	if (!rc) {
-		emit(im, &b);
+		imp_emit(im, &b);
 		if (b.oom) {
 			free(b.s);
 			rc = -ENOMEM;

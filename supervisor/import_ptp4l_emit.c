@@ -85,7 +85,7 @@ static void emit_notes(struct buf *b, const char *title,
 	}
 }
 
-void emit(struct imp *im, struct buf *b)
+void imp_emit(struct imp *im, struct buf *b)
 {
 	struct imp_result *r = im->res;
 	struct setlist merged;
@@ -112,17 +112,17 @@ void emit(struct imp *im, struct buf *b)
 	for (p = 0; p < im->n_ports; p++) {
 		merged = im->gport;
 		for (i = 0; i < im->port[p].n; i++) {
-			set_put(&merged, im->port[p].s[i].mkey,
+			imp_set_put(&merged, im->port[p].s[i].mkey,
 				im->port[p].s[i].val, &im->port[p].s[i].from);
 		}
-		if (!set_get(&merged, "delay_filter_length")) {
+		if (!imp_set_get(&merged, "delay_filter_length")) {
 			struct imp_note d = { 0 };
 			char v[16];
 
 			snprintf(v, sizeof(v), "%d", PTP4L_DELAY_FILTER_LENGTH);
-			copy(d.why, sizeof(d.why), "linuxptp's default "
+			imp_copy(d.why, sizeof(d.why), "linuxptp's default "
 			     "(meridian's is 8)");
-			set_put(&merged, "delay_filter_length", v, &d);
+			imp_set_put(&merged, "delay_filter_length", v, &d);
 		}
 		bprintf(b, "\t{\n\t\tinterface = \"%s\";\t# %s\n",
 			im->ifname[p], im->ifwhere[p]);

@@ -29,14 +29,14 @@ static const struct val_map filter_map[] = {
 	{ NULL, NULL },
 };
 /* Table 6, the names of meridian's time_source */
-const struct val_map tsrc_map[] = {
+const struct val_map imp_tsrc_map[] = {
 	{ "0x10", "atomic_clock" }, { "0x20", "gnss" },
 	{ "0x30", "terrestrial_radio" }, { "0x39", "serial_time_code" },
 	{ "0x40", "ptp" }, { "0x50", "ntp" }, { "0x60", "hand_set" },
 	{ "0x90", "other" }, { "0xA0", "internal_oscillator" },
 	{ NULL, NULL },
 };
-const char *const level_names[] = {
+const char *const imp_level_names[] = {
 	"emerg", "alert", "crit", "err", "warning", "notice", "info", "debug",
 };
 
@@ -207,7 +207,7 @@ static const struct key keys[] = {
 	NONE("power_profile.2017.totalTimeInaccuracy", NOEQ),
 };
 
-const struct key *key_find(const char *k)
+const struct key *imp_key_find(const char *k)
 {
 	size_t i;
 
@@ -219,7 +219,7 @@ const struct key *key_find(const char *k)
 	return NULL;
 }
 
-const char *map_find(const struct val_map *m, const char *v)
+const char *imp_map_find(const struct val_map *m, const char *v)
 {
 	for (; m->from; m++) {
 		if (!strcasecmp(m->from, v)) {

@@ -96,27 +96,27 @@ struct buf {
 
 /* Shared for do_key(): Table 6 codes to meridian's time_source names,
  * and the names of logging_level 0..7. */
-extern const struct val_map tsrc_map[];
-extern const char *const level_names[];
+extern const struct val_map imp_tsrc_map[];
+extern const char *const imp_level_names[];
 
 /* Shared for do_key(): a ptp4l key's row, or NULL. */
-const struct key *key_find(const char *k);
+const struct key *imp_key_find(const char *k);
 /* Shared for do_key(): the value v maps to in m (case-insensitive), or
  * NULL. */
-const char *map_find(const struct val_map *m, const char *v);
+const char *imp_map_find(const struct val_map *m, const char *v);
 
 /* ---- import_ptp4l.c ------------------------------------------------- */
 
-/* Shared for emit(): the small helpers of import_ptp4l.c. */
-void copy(char *dst, size_t len, const char *src);
-void set_put(struct setlist *l, const char *mkey, const char *val,
+/* Shared for imp_emit(): the small helpers of import_ptp4l.c. */
+void imp_copy(char *dst, size_t len, const char *src);
+void imp_set_put(struct setlist *l, const char *mkey, const char *val,
 	     const struct imp_note *from);
-struct set *set_get(struct setlist *l, const char *mkey);
+struct set *imp_set_get(struct setlist *l, const char *mkey);
 
 /* ---- import_ptp4l_emit.c -------------------------------------------- */
 
 /* Shared for import_ptp4l(): the meridian.conf of im into b (b->oom when
  * out of memory). */
-void emit(struct imp *im, struct buf *b);
+void imp_emit(struct imp *im, struct buf *b);
 
 #endif
