@@ -575,7 +575,7 @@ static void expose_procs(const struct top_state *s, int64_t now,
 			sample(b, "meridian_process_state",
 			       fmt_bool(proc_health(p)->state == st),
 			       "process", p->name, "state",
-			       top_health_state_str(st), NULL);
+			       ipc_health_state_str(st), NULL);
 		}
 	}
 }

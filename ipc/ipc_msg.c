@@ -657,6 +657,22 @@ const char *ipc_servo_state_str(int st)
 	return names[st];
 }
 
+const char *ipc_health_state_str(int st)
+{
+	static const char *const names[IPC_HEALTH_STATE_COUNT] = {
+		[IPC_HEALTH_STARTING] = "STARTING",
+		[IPC_HEALTH_RUNNING] = "RUNNING",
+		[IPC_HEALTH_STOPPING] = "STOPPING",
+		[IPC_HEALTH_BACKOFF] = "BACKOFF",
+		[IPC_HEALTH_FAILED] = "FAILED",
+	};
+
+	if (st < 0 || st >= IPC_HEALTH_STATE_COUNT) {
+		return "?";
+	}
+	return names[st];
+}
+
 const char *ipc_drop_str(int why)
 {
 	static const char *const names[IPC_DROP_COUNT] = {

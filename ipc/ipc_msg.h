@@ -240,6 +240,7 @@ int ipc_msg_unpack(const uint8_t *buf, size_t len, int type, void *msg,
 const char *ipc_type_str(int type);	/* "erbest", ..., "?" */
 const char *ipc_err_str(int err);	/* accepts err or -err */
 const char *ipc_servo_state_str(int st);	/* "LOCKED", ... */
+const char *ipc_health_state_str(int st);	/* "RUNNING", ... */
 const char *ipc_drop_str(int why);	/* "rate_limit", ..., "?" */
 
 #endif

@@ -278,7 +278,7 @@ static void json_proc(const struct top_proc *p, int64_t now,
 	top_buf_printf(b, "{");
 	j_str(b, &f, "name", p->name);
 	j_uint(b, &f, "pid", h->pid);
-	j_str(b, &f, "state", top_health_state_str(h->state));
+	j_str(b, &f, "state", ipc_health_state_str(h->state));
 	j_bool(b, &f, "alive", top_proc_alive(p, now));
 	j_uint(b, &f, "restarts", top_proc_restarts(p));
 	j_uint(b, &f, "uptime_ms", h->uptime_ms);
@@ -438,7 +438,7 @@ static void text_proc(const struct top_proc *p, int64_t now,
 
 	fmt_dur(up, sizeof(up), h->uptime_ms);
 	top_buf_printf(b, "%-16s %8" PRIu32 " %-9s %-5s %8" PRIu32 " %8s\n",
-		       p->name, h->pid, top_health_state_str(h->state),
+		       p->name, h->pid, ipc_health_state_str(h->state),
 		       top_proc_alive(p, now) ? "yes" : "NO",
 		       top_proc_restarts(p), up);
 }

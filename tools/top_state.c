@@ -347,16 +347,3 @@ void top_buf_json_str(struct top_buf *b, const char *s)
 	}
 	top_buf_printf(b, "\"");
 }
-
-const char *top_health_state_str(int st)
-{
-	static const char *const names[IPC_HEALTH_STATE_COUNT] = {
-		[IPC_HEALTH_STARTING] = "STARTING",
-		[IPC_HEALTH_RUNNING] = "RUNNING",
-		[IPC_HEALTH_STOPPING] = "STOPPING",
-		[IPC_HEALTH_BACKOFF] = "BACKOFF",
-		[IPC_HEALTH_FAILED] = "FAILED",
-	};
-
-	return st >= 0 && st < IPC_HEALTH_STATE_COUNT ? names[st] : "?";
-}

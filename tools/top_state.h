@@ -136,7 +136,4 @@ void top_json(const struct top_state *s, int64_t now, double wall_s,
 void top_text(const struct top_state *s, int64_t now, const char *source,
 	      struct top_buf *b);
 
-/* A process's health state by name (ipc_msg.h), "?" when unknown. */
-const char *top_health_state_str(int st);
-
 #endif

@@ -516,4 +516,7 @@ Test(ipc_msg, names)
 	cr_assert_str_eq(ipc_err_str(-IPC_E_LENGTH), "length mismatch");
 	cr_assert_str_eq(ipc_servo_state_str(IPC_SERVO_HOLDOVER), "HOLDOVER");
 	cr_assert_str_eq(ipc_servo_state_str(IPC_SERVO_STATE_COUNT), "?");
+	cr_assert_str_eq(ipc_health_state_str(IPC_HEALTH_BACKOFF), "BACKOFF");
+	cr_assert_str_eq(ipc_health_state_str(IPC_HEALTH_STATE_COUNT), "?");
+	cr_assert_str_eq(ipc_health_state_str(-1), "?");
 }
