@@ -167,18 +167,20 @@ struct ipc_servo {
  * (ipc_drop_str) are ptp-top's JSON keys and the exporter's reason labels.
  */
 enum ipc_drop {
-	IPC_DROP_RATE_LIMIT = 0,	/* rx_budget_pps(_per_source) spent
-					 * (portd budget_dropped) */
-	IPC_DROP_CPU_BUDGET,		/* rx_cpu_budget spent (cpu_dropped) */
-	IPC_DROP_AUTH,			/* failed authentication (16.14), all
-					 * reasons */
-	IPC_DROP_NOT_ACCEPTABLE,	/* Announce of a sender not in the
-					 * acceptable master table */
-	IPC_DROP_MASTER_LOCK,		/* Announce refused by master_lock */
-	IPC_DROP_MGMT_LIMITED,		/* management answer withheld: the
-					 * answer budget was spent */
-	IPC_DROP_DELAY_REJECTED,	/* path delay measurement rejected
-					 * (negative or absurd) */
+	/* rx_budget_pps(_per_source) spent (portd budget_dropped) */
+	IPC_DROP_RATE_LIMIT = 0,
+	/* rx_cpu_budget spent (cpu_dropped) */
+	IPC_DROP_CPU_BUDGET,
+	/* failed authentication (16.14), all reasons */
+	IPC_DROP_AUTH,
+	/* Announce of a sender not in the acceptable master table */
+	IPC_DROP_NOT_ACCEPTABLE,
+	/* Announce refused by master_lock */
+	IPC_DROP_MASTER_LOCK,
+	/* management answer withheld: the answer budget was spent */
+	IPC_DROP_MGMT_LIMITED,
+	/* path delay measurement rejected (negative or absurd) */
+	IPC_DROP_DELAY_REJECTED,
 	IPC_DROP_COUNT
 };
 

@@ -297,7 +297,8 @@ static void drain(void *sub, struct top_state *st, struct ipc_rx *rx)
 			return;
 		}
 		if (rc == 1) {
-			top_feed(st, rx->topic, rx->msg, rx->len, daemon_mono_ns());
+			top_feed(st, rx->topic, rx->msg, rx->len,
+				 daemon_mono_ns());
 		} else if (rc == -EPROTO) {
 			st->messages++;
 			top_count_bad(st, TOP_BAD_FRAMES);
